@@ -1,0 +1,263 @@
+"""Guards: run a route's strategies in order, then apply (``run``) or hand back (``attempt``).
+
+Strategies are tried in list order. ``fail`` moves on to the next one; ``success``,
+``redirect``, ``pass_`` and ``error`` end the chain. Names are looked up when the guard runs,
+not when it is built, so a strategy registered later is found (Passport does the same).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+from typing import Any
+from typing import final
+
+from ._actions import CURRENT
+from ._actions import Outcome
+from ._apply import failure
+from ._apply import record_success
+from ._apply import redirect_response
+from ._apply import success_prelude
+from ._apply import success_redirect
+from ._async import _get_running_loop
+from ._async import ensure_sync_mode
+from ._async import run_sync
+from ._errors import UnknownStrategyError
+from ._options import RouteOptions
+from ._response import Response
+from ._session import atransform
+from ._session import transform
+
+if TYPE_CHECKING:
+    from ._passport import Passport
+    from ._plugins import PluginHost
+    from ._strategy import Strategy
+
+
+def _entry_name(entry: Any) -> str:
+    if type(entry) is str:
+        return entry
+    if callable(getattr(entry, "authenticate", None)):
+        return getattr(entry, "name", None) or type(entry).__name__
+    raise TypeError(f"a guard takes strategy names or Strategy instances, got {entry!r}")
+
+
+@final
+class Guard:
+    """A route guard built by ``Passport.authenticate``, ``authorize`` or ``session``.
+
+    Adapters wrap it; it can also be used directly with any object that satisfies
+    :class:`~passport.core.Request`.
+    """
+
+    __slots__ = ("_entries", "_multi", "_options", "_passport", "names", "opts")
+
+    def __init__(self, passport: Passport, strategies: str | Strategy | Sequence[Any], options: dict[str, Any]) -> None:
+        self._passport = passport
+        self._multi = isinstance(strategies, (list, tuple))
+        entries = list(strategies) if isinstance(strategies, (list, tuple)) else [strategies]
+        self.names: tuple[str, ...] = tuple(_entry_name(e) for e in entries)
+        self._entries: tuple[tuple[Any, str], ...] = tuple(zip(entries, self.names, strict=True))
+        self.opts = RouteOptions(options)
+        self._options = self.opts.raw
+
+    @property
+    def options(self) -> Any:
+        """The route options, exactly as strategies receive them (read-only)."""
+        return self.opts.raw
+
+    def __repr__(self) -> str:
+        names = list(self.names) if self._multi else self.names[0]
+        return f"<Guard {names!r}>"
+
+    # -- running the chain -------------------------------------------------------------------
+
+    def _open(self, hooks: PluginHost, request: Any) -> Outcome:
+        outcome = Outcome()
+        refusal = hooks.refuse(request, self.names)
+        if refusal is None:
+            hooks.started(request, self.names)
+            return outcome
+        outcome.refusal = refusal
+        outcome.strategy = self.names[0] if self.names else None
+        outcome.failures = [({"message": refusal.message}, refusal.status)]
+        return self._close(hooks, request, outcome, failed=True)
+
+    def _close(self, hooks: PluginHost | None, request: Any, outcome: Outcome, failed: bool) -> Outcome:
+        if failed:
+            # Passport's custom-callback shape: one challenge/status, or lists for a list guard.
+            failures = outcome.failures
+            outcome.action = "fail"
+            if self._multi:
+                outcome.info = [c for c, _ in failures]
+                outcome.status = [s for _, s in failures]
+            elif failures:
+                outcome.info, outcome.status = failures[0]
+        if hooks is not None:
+            hooks.finished(request, self.names, outcome)
+        return outcome
+
+    def attempt(self, request: Any) -> Outcome:
+        """Run the chain on ``request`` and return the :class:`Outcome` without applying it.
+
+        :raises UnknownStrategyError: a named strategy is not registered.
+        :raises RuntimeError: called inside a running event loop (use :meth:`aattempt`).
+        """
+        if _get_running_loop() is not None:
+            ensure_sync_mode("attempt", "aattempt")
+        hooks = self._passport._hooks
+        if hooks is None:
+            outcome = Outcome()
+        else:
+            outcome = self._open(hooks, request)
+            if outcome.action is not None:
+                return outcome
+        options = self._options
+        registry = self._passport._strategies
+        # One context variable binding for the whole chain: the outcome is shared by its strategies.
+        token = CURRENT.set(outcome)
+        try:
+            for entry, name in self._entries:
+                strategy = registry.get(entry) if type(entry) is str else entry
+                if strategy is None:
+                    raise UnknownStrategyError(entry, registry)
+                # The loop body is inlined (no helper calls): it runs for every guarded request.
+                outcome.strategy = name
+                if outcome.action is not None:  # the previous strategy failed; start clean
+                    outcome.clear()
+                outcome._open = True
+                try:
+                    result = strategy.authenticate(request, options)
+                    if result is not None and hasattr(type(result), "__await__"):
+                        run_sync(result)
+                except Exception as exc:
+                    outcome.raised(exc)
+                outcome._open = False
+                if outcome.action is None or outcome._misuse is not None:
+                    outcome.misused()
+                if hooks is not None:
+                    hooks.strategy_outcome(request, outcome)
+                if outcome.action != "fail":
+                    break
+                outcome.failures = [*outcome.failures, (outcome.info, outcome.status)]
+            else:
+                return self._close(hooks, request, outcome, failed=True)
+        finally:
+            CURRENT.reset(token)
+        return outcome if hooks is None else self._close(hooks, request, outcome, failed=False)
+
+    async def aattempt(self, request: Any) -> Outcome:
+        """Async twin of :meth:`attempt`: ``async def`` parts are awaited, blocking ones threaded."""
+        hooks = self._passport._hooks
+        if hooks is None:
+            outcome = Outcome()
+        else:
+            outcome = self._open(hooks, request)
+            if outcome.action is not None:
+                return outcome
+        options = self._options
+        registry = self._passport._strategies
+        # One context variable binding for the whole chain: the outcome is shared by its strategies.
+        token = CURRENT.set(outcome)
+        try:
+            for entry, name in self._entries:
+                strategy = registry.get(entry) if type(entry) is str else entry
+                if strategy is None:
+                    raise UnknownStrategyError(entry, registry)
+                # The loop body is inlined (no helper calls): it runs for every guarded request.
+                outcome.strategy = name
+                if outcome.action is not None:  # the previous strategy failed; start clean
+                    outcome.clear()
+                outcome._open = True
+                try:
+                    result = strategy.authenticate(request, options)
+                    if result is not None and hasattr(type(result), "__await__"):
+                        await result
+                except Exception as exc:
+                    outcome.raised(exc)
+                outcome._open = False
+                if outcome.action is None or outcome._misuse is not None:
+                    outcome.misused()
+                if hooks is not None:
+                    hooks.strategy_outcome(request, outcome)
+                if outcome.action != "fail":
+                    break
+                outcome.failures = [*outcome.failures, (outcome.info, outcome.status)]
+            else:
+                return self._close(hooks, request, outcome, failed=True)
+        finally:
+            CURRENT.reset(token)
+        return outcome if hooks is None else self._close(hooks, request, outcome, failed=False)
+
+    # -- applying the outcome ----------------------------------------------------------------
+
+    def run(self, request: Any) -> Response | None:
+        """Run the chain and apply the outcome.
+
+        :returns: ``None`` to proceed with the route (``request.user`` or the
+            ``assign_property`` is set), or a :class:`Response` to send instead.
+        :raises AuthenticationError: all strategies failed and the route set ``fail_with_error``.
+        :raises Exception: the strategy's error (the ``error`` action), for the framework's
+            error handling.
+        """
+        if _get_running_loop() is not None:
+            ensure_sync_mode("run", "arun")
+        outcome = self.attempt(request)
+        action = outcome.action
+        if action == "pass":
+            return None
+        if action == "success":
+            return self._succeed(request, outcome)
+        return self._settle(request, outcome)
+
+    async def arun(self, request: Any) -> Response | None:
+        """Async twin of :meth:`run`."""
+        outcome = await self.aattempt(request)
+        action = outcome.action
+        if action == "pass":
+            return None
+        if action == "success":
+            return await self._asucceed(request, outcome)
+        return self._settle(request, outcome)
+
+    def _settle(self, request: Any, outcome: Outcome) -> Response | None:
+        action = outcome.action
+        if action == "fail":
+            return failure(request, outcome, self.opts)
+        if action == "redirect":
+            return redirect_response(outcome.url, outcome.status)  # type: ignore[arg-type]
+        raise outcome.error  # type: ignore[misc]
+
+    def _succeed(self, request: Any, outcome: Outcome) -> Response | None:
+        opts = self.opts
+        passport = self._passport
+        if opts.plain_success:
+            passport._login(request, outcome.user, opts.session, opts.keep_session_info)
+            if opts.auth_info:
+                info = {} if outcome.info is None else outcome.info
+                request.auth_info = transform(passport._transformers, info, request) if passport._transformers else info
+            return None
+        flash, message, return_to = success_prelude(request, outcome, opts)
+        if opts.assign_property is None:
+            passport._login(request, outcome.user, opts.session, opts.keep_session_info)
+        else:
+            setattr(request, opts.assign_property, outcome.user)
+        record_success(request, flash, message)
+        if opts.auth_info:
+            info = outcome.info
+            request.auth_info = transform(passport._transformers, {} if info is None else info, request)
+        return success_redirect(request, opts, return_to)
+
+    async def _asucceed(self, request: Any, outcome: Outcome) -> Response | None:
+        opts = self.opts
+        passport = self._passport
+        flash, message, return_to = success_prelude(request, outcome, opts)
+        if opts.assign_property is None:
+            await passport._alogin(request, outcome.user, opts.session, opts.keep_session_info)
+        else:
+            setattr(request, opts.assign_property, outcome.user)
+        record_success(request, flash, message)
+        if opts.auth_info:
+            info = outcome.info
+            request.auth_info = await atransform(passport._transformers, {} if info is None else info, request)
+        return success_redirect(request, opts, return_to)

@@ -1,0 +1,269 @@
+"""The Passport object: registered strategies, session chains, guards, login and logout."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from collections.abc import Iterable
+from collections.abc import Sequence
+from typing import Any
+from typing import TypeVar
+from typing import overload
+
+import pluggy
+
+from ._async import ensure_sync_mode
+from ._chain import Guard
+from ._errors import UnknownStrategyError
+from ._plugins import PluginHost
+from ._session import Layer
+from ._session import aserialize
+from ._session import clear_login
+from ._session import make_layer
+from ._session import serialize
+from ._session import session_of
+from ._session import store_login
+from ._session_strategy import SessionStrategy
+from ._strategy import Strategy
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+PLUGIN_GROUP = "passport.plugins"
+DISABLE_AUTOLOAD_ENV = "PASSPORT_DISABLE_PLUGIN_AUTOLOAD"
+
+
+class Passport:
+    """An authenticator: strategies, serializers and plugins, independent of other instances.
+
+    ::
+
+        passport = Passport()
+        passport.use(LocalStrategy(verify))
+
+        @passport.serializer
+        def serialize(user): return user.id
+
+        @passport.deserializer
+        def deserialize(user_id): return db.users.get(user_id)   # None: the user is gone
+
+        login_guard = passport.authenticate("local", success_redirect="/", failure_redirect="/login")
+
+    :param load_plugins: load the plugins published under the ``passport.plugins`` entry point
+        group (off by default; the ``PASSPORT_DISABLE_PLUGIN_AUTOLOAD`` environment variable
+        turns it off even when asked).
+    :param block_plugins: entry point names not to load.
+    """
+
+    def __init__(self, *, load_plugins: bool = False, block_plugins: Iterable[str] = ()) -> None:
+        self._strategies: dict[str, Any] = {"session": SessionStrategy(self)}
+        self._serializers: list[Layer] = []
+        self._deserializers: list[Layer] = []
+        self._transformers: list[Layer] = []
+        self._hooks: PluginHost | None = None
+        if load_plugins:
+            self.load_plugins(block=block_plugins)
+
+    def __repr__(self) -> str:
+        return f"<Passport strategies={sorted(self._strategies)!r}>"
+
+    # -- strategies --------------------------------------------------------------------------
+
+    @overload
+    def use(self, strategy: Strategy, /) -> Passport: ...
+    @overload
+    def use(self, name: str, strategy: Strategy, /) -> Passport: ...
+    def use(self, name_or_strategy: str | Strategy, strategy: Strategy | None = None, /) -> Passport:
+        """Register a strategy under its ``name``, or under an explicit name; replaces any other.
+
+        :raises TypeError: the strategy has no ``authenticate`` or no name.
+        """
+        if strategy is None:
+            strategy = name_or_strategy  # type: ignore[assignment]
+            name = getattr(strategy, "name", None)
+        else:
+            name = name_or_strategy
+        if not callable(getattr(strategy, "authenticate", None)):
+            raise TypeError(f"{strategy!r} is not a strategy (it has no authenticate method)")
+        if not name or type(name) is not str:
+            raise TypeError("Authentication strategies must have a name")
+        self._strategies[name] = strategy
+        return self
+
+    def unuse(self, name: str) -> Passport:
+        """Remove the strategy registered under ``name`` (no error if there is none)."""
+        self._strategies.pop(name, None)
+        return self
+
+    def strategy(self, name: str) -> Strategy:
+        """The strategy registered under ``name``.
+
+        :raises UnknownStrategyError: nothing is registered under that name.
+        """
+        try:
+            return self._strategies[name]  # type: ignore[no-any-return]
+        except KeyError:
+            raise UnknownStrategyError(name, self._strategies) from None
+
+    @property
+    def strategies(self) -> dict[str, Strategy]:
+        """A copy of the registry: name to strategy."""
+        return dict(self._strategies)
+
+    # -- session chains ----------------------------------------------------------------------
+
+    def serializer(self, fn: F) -> F:
+        """Register a serializer, ``fn(user)`` or ``fn(request, user)``, ``def`` or ``async def``.
+
+        It returns the value stored in the session; ``None``, ``False`` or ``PASS`` hand over to
+        the next serializer (``0`` and ``""`` are stored). Serializers run in registration order.
+        """
+        self._serializers.append(make_layer(fn))
+        return fn
+
+    def deserializer(self, fn: F) -> F:
+        """Register a deserializer, ``fn(value)`` or ``fn(request, value)``.
+
+        It returns the user; ``None`` or ``False`` when the user no longer exists (the login is
+        dropped and the request continues anonymous); ``PASS`` to let the next one try.
+        """
+        self._deserializers.append(make_layer(fn))
+        return fn
+
+    def auth_info_transformer(self, fn: F) -> F:
+        """Register a transformer of success info, ``fn(info)`` or ``fn(request, info)``.
+
+        Its result becomes ``request.auth_info``; ``None``, ``False`` or ``PASS`` hand over to the
+        next one; when none answers the info is kept as the strategy gave it.
+        """
+        self._transformers.append(make_layer(fn))
+        return fn
+
+    # -- guards ------------------------------------------------------------------------------
+
+    def authenticate(self, strategies: str | Strategy | Sequence[str | Strategy], **options: Any) -> Guard:
+        """Build a guard that tries ``strategies`` in order with Passport's route options.
+
+        ``success_redirect``, ``failure_redirect``, ``success_return_to_or_redirect``,
+        ``success_flash``, ``failure_flash``, ``success_message``, ``failure_message``,
+        ``session`` (default ``True``), ``fail_with_error``, ``assign_property``, ``auth_info``
+        (default ``True``) and ``keep_session_info``; every other option is passed through to
+        the strategies.
+
+        :raises TypeError: an option has the wrong type.
+        """
+        return Guard(self, strategies, options)
+
+    def authorize(self, strategies: str | Strategy | Sequence[str | Strategy], **options: Any) -> Guard:
+        """Like :meth:`authenticate`, but the user goes to ``request.account`` (or
+        ``assign_property``) and the login session is left alone — for connecting a second
+        account to the logged-in user."""
+        options.setdefault("assign_property", "account")
+        return Guard(self, strategies, options)
+
+    def session(self, **options: Any) -> Guard:
+        """A guard that restores ``request.user`` from the login session (strategy ``session``)."""
+        return Guard(self, "session", options)
+
+    # -- login and logout --------------------------------------------------------------------
+
+    def login(self, request: Any, user: Any, *, session: bool = True, keep_session_info: bool = False) -> None:
+        """Log ``user`` in: set ``request.user``, regenerate the session and store the user.
+
+        The session is regenerated (a new identifier where the backend supports it, cleared
+        otherwise) so a session identifier planted before login is worthless afterwards. Its
+        other data is dropped unless ``keep_session_info=True``.
+
+        :param session: ``False`` sets ``request.user`` only (APIs without sessions).
+        :raises SessionError: no session support, or no serializer stored the user.
+        """
+        ensure_sync_mode("login", "alogin")
+        self._login(request, user, session, keep_session_info)
+
+    async def alogin(self, request: Any, user: Any, *, session: bool = True, keep_session_info: bool = False) -> None:
+        """Async twin of :meth:`login`."""
+        await self._alogin(request, user, session, keep_session_info)
+
+    def _login(self, request: Any, user: Any, session: bool, keep_session_info: bool) -> None:
+        _check_user(user)
+        request.user = user
+        if session:
+            try:
+                session_of(request)
+                store_login(request, serialize(self._serializers, user, request), keep_session_info)
+            except BaseException:
+                request.user = None
+                raise
+        if self._hooks is not None:
+            self._hooks.login(request, user, session)
+
+    async def _alogin(self, request: Any, user: Any, session: bool, keep_session_info: bool) -> None:
+        _check_user(user)
+        request.user = user
+        if session:
+            try:
+                session_of(request)
+                store_login(request, await aserialize(self._serializers, user, request), keep_session_info)
+            except BaseException:
+                request.user = None
+                raise
+        if self._hooks is not None:
+            self._hooks.login(request, user, session)
+
+    def logout(self, request: Any, *, keep_session_info: bool = False) -> None:
+        """Log the user out: clear ``request.user``, remove them from the session, regenerate it.
+
+        :raises SessionError: the request has no session support.
+        """
+        user = getattr(request, "user", None)
+        request.user = None
+        clear_login(request, keep_session_info)
+        if self._hooks is not None:
+            self._hooks.logout(request, user)
+
+    async def alogout(self, request: Any, *, keep_session_info: bool = False) -> None:
+        """Async twin of :meth:`logout` (logout runs no user code, so it never blocks)."""
+        self.logout(request, keep_session_info=keep_session_info)
+
+    # -- plugins -----------------------------------------------------------------------------
+
+    @property
+    def plugin_manager(self) -> pluggy.PluginManager:
+        """This instance's pluggy plugin manager (project name ``passport``)."""
+        return self._host().manager
+
+    def _host(self) -> PluginHost:
+        if self._hooks is None:
+            self._hooks = PluginHost()
+        return self._hooks
+
+    def register_plugin(self, plugin: object, name: str | None = None) -> str:
+        """Register a plugin object (a module or instance with ``@hookimpl`` functions).
+
+        :returns: the name it was registered under.
+        """
+        registered = self._host().manager.register(plugin, name)
+        if registered is None:  # pluggy answers None for a blocked name
+            raise ValueError(f"plugin name {name!r} is blocked")
+        return registered
+
+    def unregister_plugin(self, plugin: object) -> None:
+        """Remove a plugin registered earlier."""
+        self._host().manager.unregister(plugin)
+
+    def load_plugins(self, *, block: Iterable[str] = ()) -> int:
+        """Load plugins from the ``passport.plugins`` entry point group.
+
+        Nothing is loaded when ``PASSPORT_DISABLE_PLUGIN_AUTOLOAD`` is set (to anything but
+        ``""``/``0``). :returns: how many plugins were loaded.
+        """
+        if os.environ.get(DISABLE_AUTOLOAD_ENV, "") not in ("", "0"):
+            return 0
+        manager = self._host().manager
+        for name in block:
+            manager.set_blocked(name)
+        return manager.load_setuptools_entrypoints(PLUGIN_GROUP)
+
+
+def _check_user(user: Any) -> None:
+    if user is None:
+        raise TypeError("login() needs a user; to log out, call logout()")

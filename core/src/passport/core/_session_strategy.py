@@ -1,0 +1,66 @@
+"""The built-in ``session`` strategy: restores ``request.user`` from the login session."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable
+from collections.abc import Mapping
+from collections.abc import MutableMapping
+from typing import TYPE_CHECKING
+from typing import Any
+
+from ._async import _get_running_loop
+from ._errors import MISSING_SESSION
+from ._errors import SessionError
+from ._session import KEY
+from ._session import adeserialize
+from ._session import deserialize
+from ._session import forget_user
+from ._session import session_user
+from ._strategy import Strategy
+
+if TYPE_CHECKING:
+    from ._passport import Passport
+
+
+class SessionStrategy(Strategy):
+    """Restore the logged-in user; it only ever calls ``pass_`` (or ``error``).
+
+    A deserializer answering ``None``/``False`` means the account is gone: the user is dropped
+    from the session and the request continues anonymous.
+    """
+
+    name = "session"
+
+    def __init__(self, passport: Passport) -> None:
+        super().__init__()
+        self._passport = passport
+
+    def authenticate(self, request: Any, options: Mapping[str, Any]) -> None | Awaitable[None]:
+        session = request.session
+        if session is None:
+            self.error(SessionError(MISSING_SESSION))
+            return None
+        namespace = session.get(KEY)
+        value = namespace.get("user") if type(namespace) is dict else session_user(session)
+        if value is None:
+            self.pass_()
+            return None
+        if _get_running_loop() is not None:
+            return self._arestore(request, session, value)
+        user = deserialize(self._passport._deserializers, value, request)
+        if user is None:
+            forget_user(session)
+        else:
+            request.user = user
+        self.pass_()
+        return None
+
+    async def _arestore(self, request: Any, session: MutableMapping[str, Any], value: Any) -> None:
+        self._restored(request, session, await adeserialize(self._passport._deserializers, value, request))
+
+    def _restored(self, request: Any, session: MutableMapping[str, Any], user: Any) -> None:
+        if user is None:
+            forget_user(session)
+        else:
+            request.user = user
+        self.pass_()

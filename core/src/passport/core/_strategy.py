@@ -1,0 +1,65 @@
+"""The Strategy base class: ``authenticate`` plus the five actions."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
+from typing import Any
+
+from ._actions import CURRENT
+from ._actions import current
+
+if TYPE_CHECKING:
+    from ._request import Request
+
+
+class Strategy:
+    """Base class of every login method.
+
+    Subclasses set ``name`` (the default registration name) and implement ``authenticate``,
+    as ``def`` or ``async def``. ``authenticate`` must end by calling exactly one action:
+    :meth:`success`, :meth:`fail`, :meth:`redirect`, :meth:`pass_` or :meth:`error`. Raising
+    is the same as calling :meth:`error`; returning without acting, or acting twice, is
+    reported as a :class:`~passport.core.StrategyError`.
+
+    One instance serves every request, concurrently: treat ``self`` as read-only
+    configuration inside ``authenticate`` and keep per-request state in local variables.
+    The actions are routed to the attempt in progress, never stored on the instance.
+    """
+
+    name: str = ""
+
+    def __init__(self) -> None:
+        pass
+
+    def authenticate(self, request: Request, options: Mapping[str, Any]) -> None | Awaitable[None]:
+        """Authenticate ``request``; ``options`` are the route's options, passed through whole."""
+        raise NotImplementedError(f"{type(self).__name__}.authenticate must be overridden by subclass")
+
+    def success(self, user: Any, info: Any = None) -> None:
+        """Authenticate the request as ``user``; ``info`` (optional) becomes ``request.auth_info``."""
+        attempt = CURRENT.get()  # inlined lookup: success is on every request's hot path
+        (attempt or current("success()", self)).success(user, info)
+
+    def fail(self, challenge: Any = None, status: int | None = None) -> None:
+        """Reject the request; the chain moves on to the next strategy.
+
+        :param challenge: a ``WWW-Authenticate`` value (``str``) or ``{"message": ..., "type": ...}``.
+            A bare number is the status: ``fail(400)`` equals ``fail(None, 400)``.
+        :param status: the HTTP status to answer with (default 401).
+        """
+        current("fail()", self).fail(challenge, status)
+
+    def redirect(self, url: str, status: int = 302) -> None:
+        """Send the user agent to ``url`` (for example an identity provider); ends the chain."""
+        current("redirect()", self).redirect(url, status)
+
+    def pass_(self) -> None:
+        """Neither succeed nor fail: leave the request as it is and end the chain."""
+        attempt = CURRENT.get()
+        (attempt or current("pass_()", self)).pass_()
+
+    def error(self, err: BaseException) -> None:
+        """Report an internal error (database down, provider unreachable); ends the chain."""
+        current("error()", self).error_(err)

@@ -1,0 +1,120 @@
+"""Every check and tool of the monorepo: `nox` runs the CI set, `nox -s demo` starts the demo."""
+
+from __future__ import annotations
+
+import pathlib
+import zipfile
+
+import nox
+
+nox.needs_version = ">=2024.4.15"
+nox.options.default_venv_backend = "uv|virtualenv"
+nox.options.error_on_missing_interpreters = True
+nox.options.sessions = ["lint", "typecheck", "tests", "namespace"]
+
+ROOT = pathlib.Path(__file__).parent
+PYTHONS = ["3.11"]
+
+# One row per distribution: folder, and what its tests need beyond the distribution itself.
+PACKAGES: dict[str, str] = {
+    "core": "core",
+    "runner": "strategy-runner",
+    "local": "strategies/local",
+    "apikey": "strategies/apikey",
+    "oauth2": "strategies/oauth2",
+}
+INSTALL: dict[str, list[str]] = {
+    # The core's tests drive guards with the runner's test request and use both adapters.
+    "core": ["-e", "core[flask,starlette,test]", "-e", "strategy-runner"],
+    "runner": ["-e", "core", "-e", "strategy-runner[test]"],
+    "local": ["-e", "core", "-e", "strategy-runner", "-e", "strategies/local[test]"],
+    "apikey": ["-e", "core", "-e", "strategy-runner", "-e", "strategies/apikey[test]"],
+    "oauth2": ["-e", "core", "-e", "strategy-runner", "-e", "strategies/oauth2[test]"],
+}
+TYPE_STUBS = ["types-requests", "types-oauthlib"]
+
+
+def _all_distributions(editable: bool) -> list[str]:
+    args: list[str] = []
+    for path in PACKAGES.values():
+        args += ["-e", path] if editable else [path]
+    return args
+
+
+@nox.session(python=PYTHONS)
+@nox.parametrize("package", list(PACKAGES))
+def tests(session: nox.Session, package: str) -> None:
+    """Run one distribution's tests in its own fresh environment, against the core in this repo."""
+    session.install(*INSTALL[package])
+    session.run("pytest", *session.posargs, env={"PYTHONDEVMODE": "1"}, external=False)
+
+
+@nox.session(python=PYTHONS)
+@nox.parametrize("package", list(PACKAGES))
+def tests_lowest(session: nox.Session, package: str) -> None:
+    """Run one distribution's tests with every runtime dependency at its declared floor."""
+    constraints = ROOT / PACKAGES[package] / "testing" / "constraints-lowest.txt"
+    session.install("-c", str(constraints), *INSTALL[package])
+    session.run("pytest", *session.posargs)
+
+
+@nox.session(python=PYTHONS[0])
+def lint(session: nox.Session) -> None:
+    """Check formatting and lint every file with ruff (config in the root pyproject.toml)."""
+    session.install("ruff>=0.6")
+    session.run("ruff", "format", "--check", ".")
+    session.run("ruff", "check", ".")
+
+
+@nox.session(python=PYTHONS[0])
+def typecheck(session: nox.Session) -> None:
+    """Type-check every distribution's src/ with mypy --strict."""
+    session.install("mypy>=1.11", *TYPE_STUBS, "-e", "core[flask,starlette]", *_all_distributions(editable=True)[2:])
+    session.run("mypy", *[f"{path}/src/passport" for path in PACKAGES.values()])
+
+
+def _check_wheels(session: nox.Session, wheel_dir: pathlib.Path) -> list[str]:
+    forbidden = {"passport/__init__.py", "passport/strategies/__init__.py"}
+    wheels = sorted(str(w) for w in wheel_dir.glob("*.whl"))
+    if len(wheels) != len(PACKAGES):
+        session.error(f"expected {len(PACKAGES)} wheels, built {len(wheels)}: {wheels}")
+    for wheel in wheels:
+        with zipfile.ZipFile(wheel) as archive:
+            names = set(archive.namelist())
+        if names & forbidden:
+            session.error(f"{wheel} ships {sorted(names & forbidden)}: passport is a namespace package")
+        if not any(n.endswith("py.typed") for n in names):
+            session.error(f"{wheel} ships no py.typed")
+    return wheels
+
+
+@nox.session(python=PYTHONS[0])
+def namespace(session: nox.Session) -> None:
+    """Build every wheel, refuse namespace __init__.py files, then import all modules together."""
+    wheel_dir = pathlib.Path(session.create_tmp()) / "wheels"
+    session.install("build", "uv")
+    for path in PACKAGES.values():
+        session.run("uv", "build", "--wheel", "--out-dir", str(wheel_dir), path, silent=True)
+    wheels = _check_wheels(session, wheel_dir)
+    importer = str(ROOT / "testing" / "import_all.py")
+    # Regular install from the built wheels, then editable installs from the source trees.
+    session.install(*wheels, "flask", "starlette")
+    session.run("python", importer)
+    session.install(*_all_distributions(editable=True))
+    session.run("python", importer, "--editable")
+
+
+@nox.session(python=PYTHONS[0])
+def demo(session: nox.Session) -> None:
+    """Start the demo app on 127.0.0.1 with every strategy (pass --port N to choose the port)."""
+    session.install("-e", "core[flask,starlette]", *_all_distributions(editable=True)[2:], "-e", "demo")
+    session.run("python", "-m", "passport_demo", *session.posargs)
+
+
+@nox.session(python=PYTHONS[0])
+def bench(session: nox.Session) -> None:
+    """Measure what passport adds per request, as ratios against a bare route in the same run."""
+    session.install(
+        "-e", "core[flask,starlette]", *_all_distributions(editable=True)[2:], "flask-login", "uvicorn", "httpx"
+    )
+    session.run("python", "bench/run.py", *session.posargs)

@@ -1,0 +1,29 @@
+"""Run one passport strategy in isolation and see which action it took.
+
+::
+
+    from passport.strategy_runner import run_strategy
+
+    def test_missing_password_is_a_400_failure():
+        result = run_strategy(LocalStrategy(verify), request={"method": "POST", "body": {"username": "ann"}})
+        assert result.action == "fail"
+        assert result.status == 400
+        assert result.message == "Missing credentials"
+
+``arun_strategy`` is the async twin; ``make_request`` builds a request usable with guards too
+(it records flashes and counts session regenerations). Installed, this is also a pytest plugin
+with the fixtures ``strategy_runner``, ``async_strategy_runner`` and ``passport_request``.
+"""
+
+from ._request import TestRequest
+from ._request import make_request
+from ._runner import Result
+from ._runner import arun_strategy
+from ._runner import run_strategy
+from ._version import __version__
+
+__all__ = ["Result", "TestRequest", "__version__", "arun_strategy", "make_request", "run_strategy"]
+
+for _obj in (Result, TestRequest):
+    _obj.__module__ = "passport.strategy_runner"
+del _obj

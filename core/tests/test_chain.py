@@ -1,0 +1,203 @@
+"""Running a guard's chain (Passport's authenticate.test.js, *.multi, pass, redirect, error)."""
+
+from __future__ import annotations
+
+import pytest
+
+from passport.core import Passport
+from passport.core import Strategy
+from passport.core import UnknownStrategyError
+from passport.strategy_runner import make_request
+
+
+def test_strategies_are_tried_in_list_order(passport, scripted):
+    seen = []
+
+    class Recording(Strategy):
+        def authenticate(self, request, options):
+            seen.append(self.name)
+            self.fail()
+
+    for name in ("c", "a", "b"):
+        strategy = Recording()
+        strategy.name = name
+        passport.use(strategy)
+    passport.authenticate(["c", "a", "b"]).attempt(make_request())
+    assert seen == ["c", "a", "b"]
+
+
+def test_first_success_stops_the_chain(passport, scripted, ann):
+    passport.use(scripted("a", "success", ann)).use(scripted("b", "success", {"id": "bob"}))
+    request = make_request()
+    assert passport.authenticate(["a", "b"]).run(request) is None
+    assert request.user is ann
+
+
+def test_a_failure_before_a_success_is_ignored(passport, scripted, ann):
+    passport.use(scripted("a", "fail", "BASIC", 403)).use(scripted("b", "success", ann))
+    request = make_request()
+    assert passport.authenticate(["a", "b"]).run(request) is None
+    assert request.user is ann
+
+
+@pytest.mark.parametrize("ending", [("pass_",), ("redirect", "/elsewhere"), ("error", ValueError("boom"))])
+def test_pass_redirect_and_error_end_the_chain(passport, scripted, ending):
+    called = []
+
+    class Later(Strategy):
+        name = "later"
+
+        def authenticate(self, request, options):
+            called.append(True)
+            self.success({"id": "ann"})
+
+    passport.use(scripted("first", *ending)).use(Later())
+    outcome = passport.authenticate(["first", "later"]).attempt(make_request())
+    assert outcome.action == {"pass_": "pass"}.get(ending[0], ending[0])
+    assert outcome.strategy == "first"
+    assert called == []
+
+
+def test_pass_proceeds_without_a_user(passport, scripted):
+    passport.use(scripted("a", "pass_"))
+    request = make_request()
+    assert passport.authenticate("a").run(request) is None
+    assert request.user is None
+
+
+def test_pass_after_failures_proceeds(passport, scripted):
+    passport.use(scripted("a", "fail")).use(scripted("b", "pass_"))
+    request = make_request()
+    assert passport.authenticate(["a", "b"]).run(request) is None
+    assert request.user is None
+
+
+def test_redirect_action_answers_302_with_location_and_empty_body(passport, scripted):
+    passport.use(scripted("a", "redirect", "http://idp.example/authorize"))
+    response = passport.authenticate("a").run(make_request())
+    assert response is not None
+    assert response.status == 302
+    assert response.header("Location") == "http://idp.example/authorize"
+    assert response.header("Content-Length") == "0"
+    assert response.body == ""
+
+
+def test_redirect_action_keeps_an_explicit_status(passport, scripted):
+    passport.use(scripted("a", "redirect", "http://idp.example/", 303))
+    response = passport.authenticate("a").run(make_request())
+    assert response is not None and response.status == 303
+
+
+def test_redirect_action_is_not_subject_to_the_same_origin_rule(passport, scripted):
+    passport.use(scripted("a", "redirect", "https://idp.example/authorize?x=1"))
+    response = passport.authenticate("a").run(make_request())
+    assert response is not None and response.header("Location") == "https://idp.example/authorize?x=1"
+
+
+def test_error_action_is_raised_by_run(passport, scripted):
+    boom = ValueError("database down")
+    passport.use(scripted("a", "error", boom))
+    request = make_request()
+    with pytest.raises(ValueError) as caught:
+        passport.authenticate("a").run(request)
+    assert caught.value is boom
+    assert request.user is None
+
+
+def test_an_exception_in_authenticate_is_the_error_action(passport):
+    class Raising(Strategy):
+        name = "raising"
+
+        def authenticate(self, request, options):
+            raise KeyError("missing")
+
+    passport.use(Raising())
+    outcome = passport.authenticate("raising").attempt(make_request())
+    assert outcome.action == "error"
+    assert isinstance(outcome.error, KeyError)
+    with pytest.raises(KeyError):
+        passport.authenticate("raising").run(make_request())
+
+
+def test_the_base_strategy_authenticate_must_be_overridden(passport):
+    passport.use("base", Strategy())
+    with pytest.raises(NotImplementedError, match="must be overridden"):
+        passport.authenticate("base").run(make_request())
+
+
+def test_a_strategy_object_can_be_guarded_directly(passport, scripted, ann):
+    request = make_request()
+    assert passport.authenticate(scripted("inline", "success", ann)).run(request) is None
+    assert request.user is ann
+
+
+def test_strategies_receive_the_route_options_whole(passport):
+    seen = {}
+
+    class Reading(Strategy):
+        name = "reading"
+
+        def authenticate(self, request, options):
+            seen.update(options)
+            self.pass_()
+
+    passport.use(Reading())
+    passport.authenticate("reading", scope="email", failure_redirect="/login").run(make_request())
+    assert seen == {"scope": "email", "failure_redirect": "/login"}
+
+
+def test_strategies_receive_the_request(passport):
+    class Echo(Strategy):
+        name = "echo"
+
+        def authenticate(self, request, options):
+            self.success({"id": request.headers["X-User"]})
+
+    passport.use(Echo())
+    outcome = passport.authenticate("echo").attempt(make_request(headers={"x-user": "ann"}))
+    assert outcome.user == {"id": "ann"}
+
+
+def test_an_unknown_strategy_raises_unknown_strategy_error_naming_it(passport):
+    with pytest.raises(UnknownStrategyError) as caught:
+        passport.authenticate("foo").run(make_request())
+    assert str(caught.value).startswith('Unknown authentication strategy "foo"')
+    assert caught.value.name == "foo"
+
+
+def test_unknown_strategy_error_is_a_lookup_error_listing_registered_strategies(passport, scripted):
+    passport.use(scripted("local", "pass_"))
+    with pytest.raises(LookupError) as caught:
+        passport.authenticate("foo").run(make_request())
+    assert caught.value.available == ["local", "session"]  # type: ignore[attr-defined]
+    assert "'local', 'session'" in str(caught.value)
+
+
+def test_an_unknown_strategy_raises_from_attempt_too(passport):
+    with pytest.raises(UnknownStrategyError, match='"foo"'):
+        passport.authenticate("foo").attempt(make_request())
+
+
+def test_an_unknown_strategy_after_failures_still_raises(passport, scripted):
+    passport.use(scripted("a", "fail"))
+    request = make_request()
+    with pytest.raises(UnknownStrategyError, match='"b"'):
+        passport.authenticate(["a", "b"]).run(request)
+    assert request.user is None
+    assert request.auth_info is None
+
+
+def test_strategy_names_are_looked_up_when_the_guard_runs(scripted, ann):
+    passport = Passport()
+    guard = passport.authenticate("late")
+    passport.use(scripted("late", "success", ann))
+    assert guard.attempt(make_request()).user is ann
+    passport.unuse("late")
+    with pytest.raises(UnknownStrategyError):
+        guard.attempt(make_request())
+
+
+def test_an_empty_list_of_strategies_fails_with_401(passport):
+    response = passport.authenticate([]).run(make_request())
+    assert response is not None
+    assert (response.status, response.body) == (401, "Unauthorized")

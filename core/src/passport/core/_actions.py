@@ -134,7 +134,10 @@ class Outcome:
         self.info = info
 
     def fail(self, challenge: Any, status: Any) -> None:
-        if not self._claim("fail()"):
+        if (self.action is not None or not self._open) and not self._claim("fail()"):
+            return
+        if challenge is None and status is None:  # the common bare fail(): nothing to check
+            self.action = "fail"
             return
         if type(challenge) is int and status is None:
             challenge, status = None, challenge

@@ -27,6 +27,7 @@ from ._options import RouteOptions
 from ._response import Response
 from ._session import atransform
 from ._session import transform
+from ._session_strategy import SessionStrategy
 
 if TYPE_CHECKING:
     from ._passport import Passport
@@ -50,7 +51,7 @@ class Guard:
     :class:`~passport.core.Request`.
     """
 
-    __slots__ = ("_entries", "_multi", "_options", "_passport", "names", "opts")
+    __slots__ = ("_entries", "_multi", "_options", "_passport", "_restores", "names", "opts")
 
     def __init__(self, passport: Passport, strategies: str | Strategy | Sequence[Any], options: dict[str, Any]) -> None:
         self._passport = passport
@@ -60,6 +61,8 @@ class Guard:
         self._entries: tuple[tuple[Any, str], ...] = tuple(zip(entries, self.names, strict=True))
         self.opts = RouteOptions(options)
         self._options = self.opts.raw
+        # Passport.session(): eligible for the direct restore path in run()/arun().
+        self._restores = entries == ["session"] and not options
 
     @property
     def options(self) -> Any:
@@ -105,6 +108,9 @@ class Guard:
         """
         if _get_running_loop() is not None:
             ensure_sync_mode("attempt", "aattempt")
+        return self._attempt(request)
+
+    def _attempt(self, request: Any) -> Outcome:
         hooks = self._passport._hooks
         if hooks is None:
             outcome = Outcome()
@@ -202,7 +208,12 @@ class Guard:
         """
         if _get_running_loop() is not None:
             ensure_sync_mode("run", "arun")
-        outcome = self.attempt(request)
+        if self._restores and self._passport._hooks is None:
+            strategy = self._passport._strategies.get("session")
+            if type(strategy) is SessionStrategy:
+                strategy.restore(request)
+                return None
+        outcome = self._attempt(request)
         action = outcome.action
         if action == "pass":
             return None
@@ -212,6 +223,13 @@ class Guard:
 
     async def arun(self, request: Any) -> Response | None:
         """Async twin of :meth:`run`."""
+        if self._restores and self._passport._hooks is None:
+            strategy = self._passport._strategies.get("session")
+            if type(strategy) is SessionStrategy:
+                pending = strategy.restore(request)
+                if pending is not None:
+                    await pending
+                return None
         outcome = await self.aattempt(request)
         action = outcome.action
         if action == "pass":

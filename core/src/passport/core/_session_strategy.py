@@ -36,14 +36,33 @@ class SessionStrategy(Strategy):
         self._passport = passport
 
     def authenticate(self, request: Any, options: Mapping[str, Any]) -> None | Awaitable[None]:
+        # restore() raises on failure, which the chain turns into the error action.
+        pending = self.restore(request)
+        if pending is not None:
+            return self._pass_after(pending)
+        self.pass_()
+        return None
+
+    async def _pass_after(self, pending: Awaitable[None]) -> None:
+        await pending
+        self.pass_()
+
+    def restore(self, request: Any) -> None | Awaitable[None]:
+        """Set ``request.user`` from the session, or drop a user whose account is gone.
+
+        Returns ``None`` once done, or (in async mode) an awaitable that finishes the job.
+        Guards built by ``Passport.session()`` call this directly when no plugin is listening:
+        this strategy always acts exactly once, so the per-attempt bookkeeping can be skipped
+        on the one guard that runs on every request.
+
+        :raises SessionError: the request has no session support, or no deserializer answered.
+        """
         session = request.session
         if session is None:
-            self.error(SessionError(MISSING_SESSION))
-            return None
+            raise SessionError(MISSING_SESSION)
         namespace = session.get(KEY)
         value = namespace.get("user") if type(namespace) is dict else session_user(session)
         if value is None:
-            self.pass_()
             return None
         if _get_running_loop() is not None:
             return self._arestore(request, session, value)
@@ -52,15 +71,11 @@ class SessionStrategy(Strategy):
             forget_user(session)
         else:
             request.user = user
-        self.pass_()
         return None
 
     async def _arestore(self, request: Any, session: MutableMapping[str, Any], value: Any) -> None:
-        self._restored(request, session, await adeserialize(self._passport._deserializers, value, request))
-
-    def _restored(self, request: Any, session: MutableMapping[str, Any], user: Any) -> None:
+        user = await adeserialize(self._passport._deserializers, value, request)
         if user is None:
             forget_user(session)
         else:
             request.user = user
-        self.pass_()

@@ -49,7 +49,8 @@ class Strategy:
             A bare number is the status: ``fail(400)`` equals ``fail(None, 400)``.
         :param status: the HTTP status to answer with (default 401).
         """
-        current("fail()", self).fail(challenge, status)
+        attempt = CURRENT.get()
+        (attempt or current("fail()", self)).fail(challenge, status)
 
     def redirect(self, url: str, status: int = 302) -> None:
         """Send the user agent to ``url`` (for example an identity provider); ends the chain."""

@@ -1,4 +1,10 @@
-"""Finding installed strategies through the ``passport.strategies`` entry point group."""
+"""Finding installed strategies through the ``passport.strategies`` entry point group.
+
+Listing reads distribution metadata only: nothing is imported until :func:`load_strategy` is
+asked for one name. Two distributions that claim the same name are never silently resolved:
+:func:`strategy_entries` and :func:`strategy_conflicts` show every claimant, and loading such a
+name raises an error naming both.
+"""
 
 from __future__ import annotations
 
@@ -30,27 +36,32 @@ class StrategyInfo:
     target: str
 
 
-def strategy_entries() -> list[StrategyInfo]:
-    """Every declared strategy, sorted by name then distribution (duplicates included)."""
-    found: dict[tuple[str, str, str], StrategyInfo] = {}
+def _entry_points() -> list[tuple[StrategyInfo, importlib_metadata.EntryPoint]]:
+    found: dict[tuple[str, str, str], tuple[StrategyInfo, importlib_metadata.EntryPoint]] = {}
     for ep in importlib_metadata.entry_points(group=GROUP):
         dist = ep.dist
         info = StrategyInfo(
             ep.name,
-            dist.metadata["Name"] if dist is not None else "<unknown>",
-            dist.version if dist is not None else "<unknown>",
+            (dist.metadata["Name"] or "<unknown>") if dist is not None else "<unknown>",
+            (dist.version or "<unknown>") if dist is not None else "<unknown>",
             ep.value,
         )
-        # The same distribution can be visible twice on sys.path (e.g. an editable install).
-        found.setdefault((info.name, info.distribution, info.target), info)
-    return sorted(found.values(), key=lambda i: (i.name, i.distribution))
+        # The same entry point can be seen twice (one distribution on two sys.path entries).
+        found.setdefault((info.name, info.distribution, info.target), (info, ep))
+    return sorted(found.values(), key=lambda pair: (pair[0].name, pair[0].distribution.lower()))
+
+
+def strategy_entries() -> list[StrategyInfo]:
+    """Every declared strategy, sorted by name then distribution, claimants of one name included."""
+    return [info for info, _ in _entry_points()]
 
 
 def available_strategies() -> dict[str, StrategyInfo]:
     """``{name: StrategyInfo}`` for every installed strategy, without importing any.
 
-    A name claimed by two distributions maps to the first of them (sorted by distribution);
-    :func:`strategy_conflicts` lists such names, and :func:`load_strategy` refuses them.
+    A name claimed by two distributions maps to the first of them (by distribution name), so
+    this mapping alone cannot show a conflict: :func:`strategy_conflicts` lists such names,
+    ``passport strategies`` prints every claimant, and :func:`load_strategy` refuses them.
     """
     listing: dict[str, StrategyInfo] = {}
     for info in strategy_entries():
@@ -59,7 +70,7 @@ def available_strategies() -> dict[str, StrategyInfo]:
 
 
 def strategy_conflicts() -> dict[str, list[StrategyInfo]]:
-    """Names that more than one distribution declares, with every claimant."""
+    """Names that more than one distribution declares, each with every claimant."""
     claims: dict[str, list[StrategyInfo]] = {}
     for info in strategy_entries():
         claims.setdefault(info.name, []).append(info)
@@ -67,16 +78,27 @@ def strategy_conflicts() -> dict[str, list[StrategyInfo]]:
 
 
 def load_strategy(name: str) -> Any:
-    """Import and return the strategy class installed under ``name``.
+    """Import and return the strategy class installed under ``name`` (only that one is imported).
 
-    :raises UnknownStrategyError: no installed distribution declares ``name``.
-    :raises LookupError: two distributions declare ``name`` (both are named).
+    :raises UnknownStrategyError: no installed distribution declares ``name``; the message lists
+        the installed names.
+    :raises LookupError: two distributions declare ``name``; the message names both.
+    :raises TypeError: the entry point does not lead to a strategy (nothing with ``authenticate``).
+    :raises ImportError: the declaring distribution is broken; its own import error propagates.
     """
-    claims = [info for info in strategy_entries() if info.name == name]
+    entries = _entry_points()
+    claims = [pair for pair in entries if pair[0].name == name]
     if not claims:
-        raise UnknownStrategyError(name, {i.name for i in strategy_entries()}, where="installed")
+        raise UnknownStrategyError(name, {info.name for info, _ in entries}, where="installed")
     if len(claims) > 1:
-        who = " and ".join(f"{i.distribution} {i.version} ({i.target})" for i in claims)
-        raise LookupError(f"strategy name {name!r} is declared by more than one distribution: {who}")
-    (ep,) = [ep for ep in importlib_metadata.entry_points(group=GROUP, name=name) if ep.value == claims[0].target][:1]
-    return ep.load()
+        who = " and ".join(f"{i.distribution} {i.version} ({i.target})" for i, _ in claims)
+        raise LookupError(
+            f"strategy name {name!r} is declared by more than one distribution: {who}; uninstall one of them"
+        )
+    info, ep = claims[0]
+    loaded = ep.load()
+    if not callable(getattr(loaded, "authenticate", None)):
+        raise TypeError(
+            f"entry point {name!r} of {info.distribution} ({info.target}) is not a strategy: it has no authenticate()"
+        )
+    return loaded

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from collections.abc import Iterable
 from collections.abc import Sequence
@@ -27,9 +26,6 @@ from ._session_strategy import SessionStrategy
 from ._strategy import Strategy
 
 F = TypeVar("F", bound=Callable[..., Any])
-
-PLUGIN_GROUP = "passport.plugins"
-DISABLE_AUTOLOAD_ENV = "PASSPORT_DISABLE_PLUGIN_AUTOLOAD"
 
 
 class Passport:
@@ -239,29 +235,32 @@ class Passport:
     def register_plugin(self, plugin: object, name: str | None = None) -> str:
         """Register a plugin object (a module or instance with ``@hookimpl`` functions).
 
+        Its hooks are checked now: a misspelt ``passport_*`` hook or an argument the hook does
+        not have is an error at startup rather than a hook that silently never runs.
+
+        :param name: the name logs and errors use (default: the module's or class's name).
         :returns: the name it was registered under.
+        :raises PluginError: the plugin implements an unknown hook, takes an argument the hook
+            does not pass, or marks a hook as a wrapper.
+        :raises ValueError: the plugin, or its name, is already registered or blocked.
         """
-        registered = self._host().manager.register(plugin, name)
-        if registered is None:  # pluggy answers None for a blocked name
-            raise ValueError(f"plugin name {name!r} is blocked")
-        return registered
+        return self._host().register(plugin, name)
 
     def unregister_plugin(self, plugin: object) -> None:
         """Remove a plugin registered earlier."""
         self._host().manager.unregister(plugin)
 
     def load_plugins(self, *, block: Iterable[str] = ()) -> int:
-        """Load plugins from the ``passport.plugins`` entry point group.
+        """Load the plugins published under the ``passport.plugins`` entry point group.
 
-        Nothing is loaded when ``PASSPORT_DISABLE_PLUGIN_AUTOLOAD`` is set (to anything but
-        ``""``/``0``). :returns: how many plugins were loaded.
+        Entry point names in ``block`` are never loaded (they stay blocked for later calls too).
+        Nothing is loaded when ``PASSPORT_DISABLE_PLUGIN_AUTOLOAD`` is set to anything but
+        ``""``, ``0``, ``false``, ``no`` or ``off``: the operator's switch wins over the app.
+
+        :returns: how many plugins were loaded.
+        :raises PluginError: a plugin failed to import or is invalid.
         """
-        if os.environ.get(DISABLE_AUTOLOAD_ENV, "") not in ("", "0"):
-            return 0
-        manager = self._host().manager
-        for name in block:
-            manager.set_blocked(name)
-        return manager.load_setuptools_entrypoints(PLUGIN_GROUP)
+        return self._host().load_entry_points(block)
 
 
 def _check_user(user: Any) -> None:

@@ -62,10 +62,6 @@ class Outcome:
 
     # -- used by the chain runner ------------------------------------------------------------
 
-    def clear(self) -> None:
-        """Forget the previous strategy's failure before the next one acts."""
-        self.action = self.info = self.status = None
-
     def raised(self, exc: Exception) -> None:
         """``authenticate`` raised: that is the error action, unless the strategy already acted."""
         if self.action is None:

@@ -120,7 +120,7 @@ class Guard:
                 return outcome
         options = self._options
         registry = self._passport._strategies
-        # One context variable binding for the whole chain: the outcome is shared by its strategies.
+        # One context variable binding for the chain, renewed only when a failed strategy hands over.
         token = CURRENT.set(outcome)
         try:
             for entry, name in self._entries:
@@ -128,9 +128,14 @@ class Guard:
                 if strategy is None:
                     raise UnknownStrategyError(entry, registry)
                 # The loop body is inlined (no helper calls): it runs for every guarded request.
+                if outcome.action is not None:
+                    # The previous strategy failed: the next one gets a fresh outcome, so an action
+                    # from a task or thread the failed strategy leaked is refused, not taken as this one's.
+                    failures = outcome.failures
+                    outcome = Outcome()
+                    outcome.failures = failures
+                    CURRENT.set(outcome)
                 outcome.strategy = name
-                if outcome.action is not None:  # the previous strategy failed; start clean
-                    outcome.clear()
                 outcome._open = True
                 try:
                     result = strategy.authenticate(request, options)
@@ -163,7 +168,7 @@ class Guard:
                 return outcome
         options = self._options
         registry = self._passport._strategies
-        # One context variable binding for the whole chain: the outcome is shared by its strategies.
+        # One context variable binding for the chain, renewed only when a failed strategy hands over.
         token = CURRENT.set(outcome)
         try:
             for entry, name in self._entries:
@@ -171,9 +176,14 @@ class Guard:
                 if strategy is None:
                     raise UnknownStrategyError(entry, registry)
                 # The loop body is inlined (no helper calls): it runs for every guarded request.
+                if outcome.action is not None:
+                    # The previous strategy failed: the next one gets a fresh outcome, so an action
+                    # from a task or thread the failed strategy leaked is refused, not taken as this one's.
+                    failures = outcome.failures
+                    outcome = Outcome()
+                    outcome.failures = failures
+                    CURRENT.set(outcome)
                 outcome.strategy = name
-                if outcome.action is not None:  # the previous strategy failed; start clean
-                    outcome.clear()
                 outcome._open = True
                 try:
                     result = strategy.authenticate(request, options)

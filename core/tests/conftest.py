@@ -65,19 +65,18 @@ def plain_request():
     """Build a request with neither ``flash`` nor ``regenerate_session`` (a cookie session)."""
 
     def build(session: Any = None, **fields: Any) -> Any:
-        return types.SimpleNamespace(
-            method="GET",
-            url="http://testserver/",
-            path="/",
-            headers={},
-            query={},
-            body={},
-            cookies={},
-            session={} if session is None else session,
-            user=None,
-            auth_info=None,
-            **fields,
-        )
+        defaults = {
+            "method": "GET",
+            "url": "http://testserver/",
+            "path": "/",
+            "headers": {},
+            "query": {},
+            "body": {},
+            "cookies": {},
+            "user": None,
+            "auth_info": None,
+        }
+        return types.SimpleNamespace(**{**defaults, **fields, "session": {} if session is None else session})
 
     return build
 

@@ -76,7 +76,8 @@ def passport_refuse_attempt(request: Any, strategies: Sequence[str]) -> Refusal 
 
     :param request: the framework-neutral request.
     :param strategies: the names the route will try, in order.
-    :returns: a :class:`Refusal`, or ``None`` to let the attempt run. The first refusal wins.
+    :returns: a :class:`Refusal`, or ``None`` to let the attempt run. The first refusal wins
+        and no strategy runs. Raising stops the attempt with a :class:`~passport.core.PluginError`.
     """
 
 
@@ -103,6 +104,9 @@ def passport_strategy_outcome(request: Any, strategy: str, action: str, status: 
 @hookspec
 def passport_attempt_finished(request: Any, strategies: Sequence[str], outcome: Outcome) -> None:
     """The chain is over (before the outcome is applied: login, redirect, response).
+
+    Also called for a refused attempt (then ``outcome.refusal`` is the :class:`Refusal`, and
+    neither :func:`passport_attempt_started` nor :func:`passport_strategy_outcome` ran).
 
     :param request: the framework-neutral request.
     :param strategies: the names the route tried.

@@ -1,0 +1,168 @@
+"""Where the ``state`` of an authorization request (and its PKCE verifier) waits for the callback.
+
+A state store has two methods, ``def`` or ``async def``::
+
+    store(request, meta) -> handle            # the value sent as ``state``
+    verify(request, handle, meta) -> (ok, code_verifier_or_None, info)
+
+``meta`` is a dict with ``authorization_url``, ``token_url``, ``client_id``, ``callback_url``
+and, for ``store``, ``code_verifier`` (``None`` without PKCE) and ``state`` (the route's
+application state, ``None`` when there is none). ``verify`` receives the ``state`` the callback
+carried (a ``str``, or ``None`` when it carried none or several) and answers ``ok``; the
+verifier the token request must send; and ``info``: on success the application state to
+hand back as ``info["state"]`` (``None`` for none), on failure the fail challenge
+(``{"message": ...}``) the strategy answers with, status 403.
+"""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+import time
+from collections.abc import Mapping
+from collections.abc import MutableMapping
+from typing import Any
+from typing import Protocol
+from typing import final
+
+from passport.core import SessionError
+
+__all__ = ["INVALID_STATE", "NO_SESSION", "UNABLE_TO_VERIFY", "SessionStateStore", "StateStore"]
+
+UNABLE_TO_VERIFY = "Unable to verify authorization request state."
+INVALID_STATE = "Invalid authorization request state."
+NO_SESSION = (
+    "OAuth 2.0 authentication requires session support when using state. "
+    "Is the framework's session middleware installed?"
+)
+MAX_HANDLE = 512
+
+VerifyAnswer = tuple[bool, str | None, Any]
+
+
+class StateStore(Protocol):
+    """The protocol of a custom ``store=``; each method may also be ``async def``."""
+
+    def store(self, request: Any, meta: Mapping[str, Any]) -> Any: ...
+
+    def verify(self, request: Any, handle: str | None, meta: Mapping[str, Any]) -> Any: ...
+
+
+def _now() -> float:
+    return time.time()
+
+
+def _session(request: Any) -> MutableMapping[str, Any]:
+    session = getattr(request, "session", None)
+    if session is None:
+        raise SessionError(NO_SESSION)
+    return session  # type: ignore[no-any-return]
+
+
+@final
+class SessionStateStore:
+    """The default store: pending flows in ``request.session[key]``, bound to that session.
+
+    Each authorization request adds ``{"handle", "issued", "code_verifier"?, "state"?}`` to
+    ``session[key]["pending"]``. The handle is ``secrets.token_urlsafe(32)`` (256 bits). A
+    callback consumes its entry before anything else is decided, so a state works once; an
+    entry older than ``ttl`` seconds no longer verifies; at most ``max_pending`` flows wait
+    at once (the oldest is dropped), which keeps cookie sessions small. A callback whose
+    state matches no pending flow is treated as forged and drops every pending flow of the
+    session. Other keys the application keeps under ``session[key]`` are left alone.
+
+    With cookie-backed sessions the verifier travels in the (signed) cookie of the browser
+    that started the flow; it is single-use and short-lived, and useless without the code.
+    """
+
+    def __init__(self, key: str, *, ttl: float = 600.0, max_pending: int = 5) -> None:
+        if not isinstance(key, str) or not key:
+            raise ValueError("session_key must be a non-empty string")
+        if not ttl > 0:
+            raise ValueError("ttl must be positive")
+        if not isinstance(max_pending, int) or max_pending < 1:
+            raise ValueError("max_pending must be a positive integer")
+        self.key = key
+        self.ttl = float(ttl)
+        self.max_pending = max_pending
+
+    def __repr__(self) -> str:
+        return f"SessionStateStore(key={self.key!r}, ttl={self.ttl!r}, max_pending={self.max_pending!r})"
+
+    def _entries(self, slot: Mapping[str, Any]) -> list[dict[str, Any]]:
+        pending = slot.get("pending")
+        if not isinstance(pending, list):
+            return []
+        return [
+            e
+            for e in pending
+            if isinstance(e, dict) and isinstance(e.get("handle"), str) and isinstance(e.get("issued"), (int, float))
+        ]
+
+    def _expired(self, entry: Mapping[str, Any], now: float) -> bool:
+        issued = float(entry["issued"])
+        return now - issued > self.ttl or issued - now > 60.0
+
+    def _write(self, session: MutableMapping[str, Any], slot: dict[str, Any], pending: list[dict[str, Any]]) -> None:
+        if pending:
+            slot["pending"] = pending
+        else:
+            slot.pop("pending", None)
+        if slot:
+            session[self.key] = slot  # reassign: cookie sessions only notice top-level writes
+        else:
+            session.pop(self.key, None)
+
+    def store(self, request: Any, meta: Mapping[str, Any]) -> str:
+        """Record a new pending flow and return its handle (the ``state`` to send)."""
+        session = _session(request)
+        current = session.get(self.key)
+        slot = dict(current) if isinstance(current, Mapping) else {}
+        now = _now()
+        pending = [e for e in self._entries(slot) if not self._expired(e, now)]
+        handle = secrets.token_urlsafe(32)
+        entry: dict[str, Any] = {"handle": handle, "issued": now}
+        if meta.get("code_verifier"):
+            entry["code_verifier"] = meta["code_verifier"]
+        if meta.get("state") is not None:
+            entry["state"] = meta["state"]
+        pending.append(entry)
+        self._write(session, slot, pending[-self.max_pending :])
+        return handle
+
+    def verify(self, request: Any, handle: str | None, meta: Mapping[str, Any]) -> VerifyAnswer:
+        """Consume the pending flow ``handle`` names; see the class docstring for the rules."""
+        session = _session(request)
+        current = session.get(self.key)
+        slot = dict(current) if isinstance(current, Mapping) else {}
+        entries = self._entries(slot)
+        if not entries:
+            if current is not None:
+                self._write(session, slot, [])
+            return False, None, {"message": UNABLE_TO_VERIFY}
+        match = None
+        if isinstance(handle, str) and 0 < len(handle) <= MAX_HANDLE:
+            given = handle.encode("utf-8", "surrogatepass")
+            for entry in entries:  # compare against each: no early exit on a match
+                if hmac.compare_digest(entry["handle"].encode("utf-8", "surrogatepass"), given):
+                    match = entry
+        now = _now()
+        if match is None:
+            self._write(session, slot, [])  # forged or replayed: no pending flow survives
+            return False, None, {"message": INVALID_STATE}
+        self._write(session, slot, [e for e in entries if e is not match and not self._expired(e, now)])
+        if self._expired(match, now):
+            return False, None, {"message": UNABLE_TO_VERIFY}
+        verifier = match.get("code_verifier")
+        return True, verifier if isinstance(verifier, str) else None, match.get("state")
+
+
+@final
+class NullStateStore:
+    """``state=False``: no state is sent and every callback is accepted (no CSRF protection)."""
+
+    def store(self, request: Any, meta: Mapping[str, Any]) -> None:
+        return None
+
+    def verify(self, request: Any, handle: str | None, meta: Mapping[str, Any]) -> VerifyAnswer:
+        return True, None, None

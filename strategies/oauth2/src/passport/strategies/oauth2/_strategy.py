@@ -1,0 +1,476 @@
+"""OAuth2Strategy: the OAuth 2.0 authorization-code flow, Passport-oauth2 style, secure by default."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import math
+import secrets
+from collections.abc import Awaitable
+from collections.abc import Callable
+from collections.abc import Coroutine
+from collections.abc import Mapping
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+from typing import Any
+from urllib.parse import parse_qsl
+from urllib.parse import quote_plus
+from urllib.parse import urlsplit
+
+from passport.core import SessionError
+from passport.core import Strategy
+from passport.core import call_verify
+from passport.core._async import Ready
+from passport.core._async import acall
+from passport.core._async import call_sync
+from passport.core._async import in_async_mode
+
+from . import _http
+from ._errors import AuthorizationError
+from ._errors import InternalOAuthError
+from ._errors import OAuthError
+from ._errors import TokenError
+from ._errors import clean_text
+from ._state import UNABLE_TO_VERIFY
+from ._state import NullStateStore
+from ._state import SessionStateStore
+from ._state import StateStore
+from ._urls import authorization_redirect
+from ._urls import check_endpoint
+from ._urls import resolve_callback
+
+if TYPE_CHECKING:
+    from passport.core import Request
+
+__all__ = ["OAuth2Strategy"]
+
+PKCE_METHODS = ("S256", "plain")
+CLIENT_AUTH_METHODS = ("client_secret_post", "client_secret_basic")
+MAX_CODE = 2048
+INVALID_CODE = "Invalid authorization code."
+TOKEN_FAILED = "Failed to obtain access token"
+Tokens = tuple[str, str | None, dict[str, Any]]
+
+
+def _challenge(verifier: str, method: str) -> str:
+    if method == "plain":
+        return verifier
+    digest = hashlib.sha256(verifier.encode("ascii")).digest()
+    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")
+
+
+def _good_code(code: object) -> bool:
+    return isinstance(code, str) and 0 < len(code) <= MAX_CODE and all(" " <= c <= "~" for c in code)
+
+
+def _call(fn: Callable[..., Any], *args: Any) -> Awaitable[Any]:
+    """Call a user or subclass function, ``def`` or ``async def``, without blocking a running loop."""
+    if in_async_mode():
+        return acall(fn, *args)
+    return Ready(call_sync(fn, *args))
+
+
+def _drive(coro: Coroutine[Any, Any, None]) -> None:
+    """Run a coroutine that never suspends in sync mode (every await in it is already resolved)."""
+    try:
+        coro.send(None)
+    except StopIteration:
+        return
+    coro.close()
+    raise RuntimeError("OAuth2Strategy suspended in sync mode")  # pragma: no cover - a bug if reached
+
+
+def _callback_params(request: Any) -> Mapping[str, Any] | None:
+    """The mapping the provider answered in: the query, or the body for ``response_mode=form_post``."""
+    for source in (getattr(request, "query", None), getattr(request, "body", None)):
+        if isinstance(source, Mapping) and ("code" in source or "error" in source):
+            return source
+    return None
+
+
+class OAuth2Strategy(Strategy):
+    """Log users in with an OAuth 2.0 provider (authorization-code grant).
+
+    A request without ``code`` (or ``error``) in its query is sent to ``authorization_url`` (302)
+    with ``response_type=code``, ``client_id``, ``redirect_uri``, ``scope``, a fresh ``state``
+    and a PKCE ``code_challenge``. The provider sends the browser back to ``callback_url``; there
+    the state is checked and consumed first (403 when missing, wrong, replayed or expired), then
+    the code is exchanged for tokens at ``token_url``, the profile is loaded, and ``verify`` is
+    called with ``(access_token, refresh_token, profile)``.
+
+    :param verify: ``verify(access_token, refresh_token, profile)`` -> user | None | False |
+        ``(user_or_false, info)``; with ``verify_params=True`` ``verify(access_token,
+        refresh_token, params, profile)`` (``params``: the token response without
+        ``refresh_token``); with ``pass_request=True`` the request comes first. ``def`` or
+        ``async def``.
+    :param authorization_url: the provider's authorization endpoint (https; http only on loopback).
+    :param token_url: the provider's token endpoint (same rule).
+    :param client_id: the client identifier.
+    :param client_secret: the client secret; ``None`` for a public client.
+    :param callback_url: the ``redirect_uri``, absolute (recommended) or relative to the request URL.
+    :param scope: a string, or a list joined with ``scope_separator``; a route's ``scope`` option wins.
+    :param state: send and check a ``state`` bound to the session (default on; turning it off
+        removes CSRF protection and requires ``pkce=False``).
+    :param pkce: ``"S256"`` (default), ``"plain"``, ``True`` (= S256) or ``False``/``None``.
+    :param session_key: the session slot (default ``"oauth2:<authorization host>"``).
+    :param store: a custom state store (see ``passport.strategies.oauth2.StateStore``); default a
+        :class:`SessionStateStore`.
+    :param proxy: trust ``X-Forwarded-Proto``/``X-Forwarded-Host`` for a relative ``callback_url``.
+    :param skip_user_profile: ``True`` to skip loading the profile (verify gets ``None``), or
+        ``skip(access_token) -> bool``, ``def`` or ``async def``.
+    :param timeout: seconds for each back-channel exchange: connect, each read, and overall.
+    :param custom_headers: extra headers for back-channel requests (never for the browser redirect).
+    :param max_response_bytes: largest body accepted from the provider (default 1 MiB).
+    :param client_auth: ``"client_secret_post"`` (default: id and secret in the form body) or
+        ``"client_secret_basic"`` (HTTP Basic, RFC 6749 §2.3.1).
+    :raises ValueError: an invalid option (insecure endpoint, unknown PKCE method, PKCE without state).
+    :raises TypeError: ``verify`` is not callable.
+    """
+
+    name = "oauth2"
+    token_types: frozenset[str] = frozenset({"bearer"})
+    """Accepted ``token_type`` values (lower case); a response without one is accepted."""
+
+    def __init__(
+        self,
+        verify: Callable[..., Any],
+        *,
+        authorization_url: str,
+        token_url: str,
+        client_id: str,
+        client_secret: str | None = None,
+        callback_url: str | None = None,
+        scope: str | Sequence[str] | None = None,
+        scope_separator: str = " ",
+        state: bool = True,
+        pkce: str | bool | None = "S256",
+        session_key: str | None = None,
+        store: StateStore | None = None,
+        proxy: bool = False,
+        pass_request: bool = False,
+        verify_params: bool = False,
+        skip_user_profile: bool | Callable[[str], Any] = False,
+        timeout: float = 10.0,
+        custom_headers: Mapping[str, str] | None = None,
+        max_response_bytes: int = 1 << 20,
+        client_auth: str = "client_secret_post",
+    ) -> None:
+        super().__init__()
+        if not callable(verify):
+            raise TypeError("OAuth2Strategy requires a verify function")
+        self._authorization_url = check_endpoint("authorization_url", authorization_url)
+        self._token_url = check_endpoint("token_url", token_url)
+        if not isinstance(client_id, str) or not client_id:
+            raise ValueError("OAuth2Strategy requires a client_id option")
+        if client_secret is not None and not isinstance(client_secret, str):
+            raise TypeError("client_secret must be a string or None")
+        if pkce is True:
+            pkce = "S256"
+        if pkce not in (False, None) and pkce not in PKCE_METHODS:
+            raise ValueError(f"Unsupported code verifier transformation method: {pkce!r} (use 'S256' or 'plain')")
+        if client_auth not in CLIENT_AUTH_METHODS:
+            raise ValueError(f"client_auth must be one of {CLIENT_AUTH_METHODS}")
+        if not isinstance(timeout, (int, float)) or not math.isfinite(timeout) or timeout <= 0:
+            raise ValueError("timeout must be a positive number of seconds")
+        if not isinstance(max_response_bytes, int) or max_response_bytes < 1:
+            raise ValueError("max_response_bytes must be a positive integer")
+        headers = dict(custom_headers or {})
+        for key, value in headers.items():
+            if not isinstance(key, str) or not isinstance(value, str) or any(c in key + value for c in "\r\n"):
+                raise ValueError("custom_headers must map header names to single-line strings")
+        if store is None and state:
+            store = SessionStateStore(session_key or "oauth2:" + (urlsplit(authorization_url).hostname or ""))
+        if store is None and pkce:
+            raise ValueError("OAuth2Strategy requires `state=True` when PKCE is enabled (or pass pkce=False)")
+        self._verify = verify
+        self._client_id = client_id
+        self._client_secret = client_secret
+        self._callback_url = callback_url
+        self._scope = scope
+        self._scope_separator = scope_separator
+        self._pkce: str | None = pkce or None
+        self._store: Any = store if store is not None else NullStateStore()
+        self._builtin_store = isinstance(self._store, (SessionStateStore, NullStateStore))
+        self._proxy = proxy
+        self._pass_request = pass_request
+        self._verify_params = verify_params
+        self._skip_user_profile = skip_user_profile
+        self._custom_headers = headers
+        self._client_auth = client_auth
+        self._limits = _http.Limits(float(timeout), float(timeout), float(timeout), max_response_bytes)
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} name={self.name!r} client_id={self._client_id!r}>"
+
+    # -- subclass hooks ------------------------------------------------------------------------
+
+    def authorization_params(self, options: Mapping[str, Any]) -> Mapping[str, Any]:
+        """Extra authorization-request parameters (``prompt``, ``access_type``...); default none.
+
+        The strategy's own parameters (``response_type``, ``client_id``, ``redirect_uri``,
+        ``scope``, ``state``, PKCE) always win over these.
+        """
+        return {}
+
+    def token_params(self, options: Mapping[str, Any]) -> Mapping[str, Any]:
+        """Extra token-request parameters; default none. The grant's own parameters win."""
+        return {}
+
+    def user_profile(self, access_token: str) -> Any:
+        """Load the user's profile with ``access_token``; ``def`` or ``async def``. Default ``{}``.
+
+        Override it for a provider, typically with :meth:`fetch_json`. In async apps a plain
+        ``def`` override runs in a worker thread, so blocking HTTP is fine. Raising makes the
+        attempt an error (verify is not called).
+        """
+        return {}
+
+    def parse_error_response(self, body: str, status: int) -> BaseException | None:
+        """Turn a token endpoint's error answer into an exception; ``None`` means "not OAuth".
+
+        The default reads an RFC 6749 §5.2 JSON body into a :class:`TokenError`. When this
+        returns ``None`` or raises, the error is an :class:`InternalOAuthError`.
+        """
+        try:
+            data = json.loads(body)
+        except (ValueError, RecursionError):
+            return None
+        if not isinstance(data, dict) or not isinstance(data.get("error"), str):
+            return None
+        return TokenError(
+            clean_text(data.get("error_description")),
+            clean_text(data["error"][:64]),
+            clean_text(data.get("error_uri")),
+        )
+
+    def fetch_json(self, url: str, access_token: str | None = None, *, what: str = "user profile") -> Any:
+        """GET ``url`` (with ``Authorization: Bearer <access_token>``) and return its JSON.
+
+        Blocking, with the strategy's limits: timeouts and deadline, size cap, no redirects,
+        https only (http on loopback). For :meth:`user_profile` overrides.
+
+        :raises InternalOAuthError: ``Failed to fetch <what>``, for any failure.
+        """
+        message = f"Failed to fetch {what}"
+        check_endpoint("url", url)
+        headers = dict(self._custom_headers)
+        if access_token is not None:
+            headers["Authorization"] = f"Bearer {access_token}"
+        answer = self._send("GET", url, message, headers=headers)
+        if not 200 <= answer.status < 300:
+            raise InternalOAuthError(message, upstream_status=answer.status)
+        try:
+            return json.loads(answer.body)
+        except (ValueError, RecursionError):
+            raise InternalOAuthError(f"{message} (not JSON)", upstream_status=answer.status) from None
+
+    # -- authenticate --------------------------------------------------------------------------
+
+    def authenticate(self, request: Request, options: Mapping[str, Any]) -> None | Awaitable[None]:
+        """Redirect to the provider, or handle its callback (see the class docstring)."""
+        flow = self._flow(request, options)
+        if in_async_mode():
+            return flow
+        _drive(flow)
+        return None
+
+    async def _flow(self, request: Request, options: Mapping[str, Any]) -> None:
+        callback_url = resolve_callback(options.get("callback_url") or self._callback_url, request, self._proxy)
+        meta = {
+            "authorization_url": self._authorization_url,
+            "token_url": self._token_url,
+            "client_id": self._client_id,
+            "callback_url": callback_url,
+        }
+        params = _callback_params(request)
+        if params is None:
+            await self._authorize(request, options, callback_url, meta)
+        elif "error" in params:
+            await self._provider_error(request, params, meta)
+        else:
+            await self._callback(request, options, params, callback_url, meta)
+
+    async def _store_call(self, method: str, *args: Any) -> Any:
+        fn = getattr(self._store, method)
+        if self._builtin_store:
+            return fn(*args)
+        return await _call(fn, *args)
+
+    async def _authorize(
+        self, request: Request, options: Mapping[str, Any], callback_url: str | None, meta: dict[str, Any]
+    ) -> None:
+        params: dict[str, Any] = dict(self.authorization_params(options))
+        params["response_type"] = "code"
+        if callback_url:
+            params["redirect_uri"] = callback_url
+        scope = options.get("scope")
+        scope = self._scope if scope is None else scope
+        if scope is not None:
+            params["scope"] = scope if isinstance(scope, str) else self._scope_separator.join(map(str, scope))
+        verifier = None
+        if self._pkce:
+            verifier = secrets.token_urlsafe(32)  # 256 bits, 43 unreserved characters
+            params["code_challenge"] = _challenge(verifier, self._pkce)
+            params["code_challenge_method"] = self._pkce
+        app_state = options.get("state")
+        handle = await self._store_call(
+            "store",
+            request,
+            {**meta, "code_verifier": verifier, "state": None if app_state is False else app_state},
+        )
+        if handle is not None:
+            if not isinstance(handle, str) or not handle:
+                raise TypeError("a state store's store() must return a non-empty string or None")
+            params["state"] = handle
+        self.redirect(authorization_redirect(self._authorization_url, params, self._client_id))
+
+    async def _provider_error(self, request: Request, params: Mapping[str, Any], meta: dict[str, Any]) -> None:
+        # The flow is over either way: consume its state so it cannot be completed later.
+        state = params.get("state")
+        try:
+            await self._store_call("verify", request, state if isinstance(state, str) else None, meta)
+        except SessionError:
+            pass
+        code = clean_text(params.get("error"))
+        description = clean_text(params.get("error_description"))
+        if code == "access_denied":
+            self.fail({"message": description} if description else {})
+            return
+        uri = clean_text(params.get("error_uri"))
+        self.error(AuthorizationError(description, code[:64] if code else None, uri))
+
+    async def _callback(
+        self,
+        request: Request,
+        options: Mapping[str, Any],
+        params: Mapping[str, Any],
+        callback_url: str | None,
+        meta: dict[str, Any],
+    ) -> None:
+        state = params.get("state")
+        answer = await self._store_call("verify", request, state if isinstance(state, str) else None, meta)
+        if not (isinstance(answer, tuple) and len(answer) == 3):
+            raise TypeError("a state store's verify() must return (ok, code_verifier_or_None, info)")
+        ok, verifier, app_state = answer
+        if not ok:
+            self.fail(app_state, 403)
+            return
+        if self._pkce and not verifier:
+            self.fail({"message": UNABLE_TO_VERIFY}, 403)
+            return
+        code = params.get("code")
+        if not _good_code(code):
+            self.fail({"message": INVALID_CODE}, 400)
+            return
+        form = {k: str(v) for k, v in self.token_params(options).items() if v is not None}
+        form["grant_type"] = "authorization_code"
+        form["code"] = str(code)
+        if callback_url:
+            form["redirect_uri"] = callback_url
+        if verifier:
+            form["code_verifier"] = verifier
+        try:
+            access_token, refresh_token, token_params = await _call(self._exchange_code, form)
+        except OAuthError as exc:
+            self.error(exc)
+            return
+        skip = self._skip_user_profile
+        if callable(skip):
+            skip = await _call(skip, access_token)
+        profile = None if skip else await _call(self.user_profile, access_token)
+        args: list[Any] = [access_token, refresh_token]
+        if self._verify_params:
+            args.append(token_params)
+        args.append(profile)
+        if self._pass_request:
+            args.insert(0, request)
+        user, info = await call_verify(self._verify, *args)
+        if user is None:
+            self.fail(info)
+            return
+        if info is None:
+            info = {}
+        if app_state is not None and isinstance(info, Mapping):
+            info = {**info, "state": app_state}
+        self.success(user, info)
+
+    # -- back channel (blocking: runs in a worker thread in async mode) -------------------------
+
+    def _send(
+        self,
+        method: str,
+        url: str,
+        message: str,
+        *,
+        headers: Mapping[str, str],
+        data: Mapping[str, str] | None = None,
+        auth: tuple[str, str] | None = None,
+    ) -> _http.Answer:
+        try:
+            return _http.exchange(method, url, limits=self._limits, headers=headers, data=data, auth=auth)
+        except _http.Timeout as exc:
+            raise InternalOAuthError(f"{message} (timed out)") from exc
+        except _http.TooLarge as exc:
+            raise InternalOAuthError(f"{message} (response too large)") from exc
+        except _http.Redirected as exc:
+            raise InternalOAuthError(f"{message} (redirects are not followed)") from exc
+        except _http.Transport as exc:
+            raise InternalOAuthError(f"{message} (connection failed)") from exc
+
+    def _exchange_code(self, form: dict[str, str]) -> Tokens:
+        """POST the token request and validate the answer; every failure is an OAuthError."""
+        auth = None
+        if self._client_auth == "client_secret_basic" and self._client_secret is not None:
+            auth = (quote_plus(self._client_id), quote_plus(self._client_secret))  # RFC 6749 §2.3.1
+        else:
+            form["client_id"] = self._client_id
+            if self._client_secret is not None:
+                form["client_secret"] = self._client_secret
+        hidden = (form.get("code"), form.get("code_verifier"), self._client_secret)
+        answer = self._send("POST", self._token_url, TOKEN_FAILED, headers=self._custom_headers, data=form, auth=auth)
+        status = answer.status
+        if status >= 500:
+            raise InternalOAuthError(TOKEN_FAILED, upstream_status=status)
+        data = _token_body(answer)
+        if not 200 <= status < 300 or data is None or "error" in data:
+            raise self._token_error(answer, hidden)
+        access_token = data.get("access_token")
+        token_type = data.get("token_type")
+        refresh_token = data.pop("refresh_token", None)
+        if not isinstance(access_token, str) or not access_token:
+            raise InternalOAuthError(TOKEN_FAILED, upstream_status=status)
+        if token_type is not None and (not isinstance(token_type, str) or token_type.lower() not in self.token_types):
+            raise InternalOAuthError(f"{TOKEN_FAILED} (unsupported token_type)", upstream_status=status)
+        if refresh_token is not None and not isinstance(refresh_token, str):
+            raise InternalOAuthError(f"{TOKEN_FAILED} (malformed refresh_token)", upstream_status=status)
+        return access_token, refresh_token or None, data
+
+    def _token_error(self, answer: _http.Answer, hidden: Sequence[str | None]) -> BaseException:
+        try:
+            err = self.parse_error_response(answer.body.decode("utf-8", "replace"), answer.status)
+        except Exception:  # a failing override falls back, as in Passport
+            err = None
+        if err is None:
+            if 200 <= answer.status < 300:
+                return InternalOAuthError(f"{TOKEN_FAILED} (not a JSON object)", upstream_status=answer.status)
+            return InternalOAuthError(TOKEN_FAILED, upstream_status=answer.status)
+        if isinstance(err, OAuthError) and err.message:
+            err.message = clean_text(err.message, hidden)
+            err.args = (err.message,)
+        return err
+
+
+def _token_body(answer: _http.Answer) -> dict[str, Any] | None:
+    """The token response as a dict: JSON, or form-encoded when the provider says so."""
+    try:
+        data = json.loads(answer.body)
+    except (ValueError, RecursionError):
+        content_type = answer.headers.get("Content-Type", "").split(";")[0].strip().lower()
+        if content_type != "application/x-www-form-urlencoded":
+            return None
+        try:
+            return dict(parse_qsl(answer.body.decode("ascii"), keep_blank_values=True, strict_parsing=True))
+        except ValueError:
+            return None
+    return data if isinstance(data, dict) else None

@@ -80,8 +80,9 @@ __all__ = [
     "strategy_conflicts",
 ]
 
+# Exported classes report the public path (reprs, docs, pickles), whichever submodule defines them.
 for _name in __all__:
     _obj = globals()[_name]
-    if isinstance(_obj, type) and _obj.__module__.startswith("passport.core._"):
+    if isinstance(_obj, type) and _obj.__module__.startswith("passport.core."):
         _obj.__module__ = "passport.core"
 del _name, _obj

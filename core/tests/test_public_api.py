@@ -1,0 +1,63 @@
+"""The public surface of passport.core is what __all__ says, and it reports itself as passport.core."""
+
+from __future__ import annotations
+
+import types
+
+import pytest
+
+import passport.core
+from passport.core import AuthenticationError
+from passport.core import PassportError
+from passport.core import PluginError
+from passport.core import SessionError
+from passport.core import StrategyError
+from passport.core import UnknownStrategyError
+
+
+def public_names(module):
+    return {
+        name
+        for name, value in vars(module).items()
+        if not name.startswith("_") and not isinstance(value, types.ModuleType)
+    }
+
+
+def test_all_lists_exactly_the_public_names():
+    assert sorted(passport.core.__all__) == sorted(public_names(passport.core) | {"__version__"})
+
+
+def test_all_has_no_duplicates():
+    assert len(passport.core.__all__) == len(set(passport.core.__all__))
+
+
+@pytest.mark.parametrize("name", [n for n in passport.core.__all__ if isinstance(getattr(passport.core, n), type)])
+def test_exported_classes_report_passport_core_as_their_module(name):
+    assert getattr(passport.core, name).__module__ == "passport.core"
+
+
+def test_the_design_documents_imports_work():
+    from passport.core import PASS  # noqa: F401
+    from passport.core import Passport  # noqa: F401
+    from passport.core import Response  # noqa: F401
+    from passport.core import Strategy  # noqa: F401
+
+
+@pytest.mark.parametrize("error", [AuthenticationError, StrategyError, UnknownStrategyError, SessionError, PluginError])
+def test_every_error_is_a_passport_error(error):
+    assert issubclass(error, PassportError)
+
+
+def test_unknown_strategy_error_is_a_lookup_error():
+    assert issubclass(UnknownStrategyError, LookupError)
+
+
+def test_the_version_is_a_string():
+    assert isinstance(passport.core.__version__, str)
+
+
+def test_a_test_request_satisfies_the_request_protocol():
+    from passport.core import Request
+    from passport.strategy_runner import make_request
+
+    assert isinstance(make_request(), Request)

@@ -9,6 +9,7 @@ import pytest
 
 from passport.core import Passport
 from passport.core import Strategy
+from passport.core import call_verify
 from passport.strategy_runner import make_request
 
 ANN = {"id": "ann", "name": "Ann"}
@@ -99,3 +100,50 @@ def session_flashing_request():
         return flash_into_session(make_request(**fields))
 
     return build
+
+
+class KeyStrategy(Strategy):
+    """Reads ``X-Key`` and asks ``verify(key)``; the plain-``def`` form with ``.then``."""
+
+    name = "key"
+
+    def __init__(self, verify: Any) -> None:
+        super().__init__()
+        self._verify = verify
+
+    def authenticate(self, request: Any, options: Any) -> Any:
+        key = request.headers.get("X-Key")
+        if not key:
+            self.fail({"message": "Missing key"}, 400)
+            return None
+        return call_verify(self._verify, key).then(self._verified)
+
+    def _verified(self, result: Any) -> None:
+        user, info = result
+        if user is None:
+            self.fail(info)
+        else:
+            self.success(user, info)
+
+
+class AsyncKeyStrategy(KeyStrategy):
+    """The same strategy with an ``async def authenticate`` awaiting ``call_verify``."""
+
+    async def authenticate(self, request: Any, options: Any) -> None:  # type: ignore[override]
+        key = request.headers.get("X-Key")
+        if not key:
+            self.fail({"message": "Missing key"}, 400)
+            return
+        self._verified(await call_verify(self._verify, key))
+
+
+@pytest.fixture(params=[KeyStrategy, AsyncKeyStrategy], ids=["def-authenticate", "async-def-authenticate"])
+def key_strategy(request: Any) -> type[KeyStrategy]:
+    """Both forms of a header-key strategy (each test using it runs twice)."""
+    return request.param  # type: ignore[no-any-return]
+
+
+@pytest.fixture
+def def_key_strategy() -> type[KeyStrategy]:
+    """The plain-``def authenticate`` form only."""
+    return KeyStrategy

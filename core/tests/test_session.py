@@ -264,3 +264,25 @@ def test_two_passports_share_the_passport_session_key(passport, ann):
     follow_up = make_request(session=request.session)
     other.session().run(follow_up)
     assert follow_up.user == {"other": "ann"}
+
+
+def failing_regeneration():
+    raise OSError("session store unavailable")
+
+
+def test_a_failing_regeneration_on_login_raises_clears_the_user_and_stores_nothing(passport, ann):
+    old = {"cart": [1]}
+    request = make_request(session=old, regenerate_session=failing_regeneration)
+    with pytest.raises(OSError, match="session store unavailable"):
+        passport.login(request, ann)
+    assert request.user is None
+    assert request.session is old
+    assert old == {"cart": [1]}
+
+
+def test_a_failing_regeneration_on_logout_raises_with_the_user_cleared(passport, ann):
+    request = make_request(session={"passport": {"user": "ann"}}, user=ann, regenerate_session=failing_regeneration)
+    with pytest.raises(OSError, match="session store unavailable"):
+        passport.logout(request)
+    assert request.user is None
+    assert request.session == {"passport": {}}

@@ -301,3 +301,42 @@ def test_sync_mode_leaves_no_event_loop_behind(key_strategy):
     assert outcome.user == {"id": "ann"}
     with pytest.raises(RuntimeError):
         asyncio.get_running_loop()
+
+
+async def test_a_transformer_error_in_async_mode_leaves_the_user_logged_in_without_auth_info(key_strategy):
+    passport = Passport()
+    passport.use(key_strategy(lambda key: {"id": key}))
+    passport.serializer(lambda user: user["id"])
+
+    @passport.auth_info_transformer
+    async def broken(info):
+        raise ValueError("transform failed")
+
+    request = make_request(headers={"X-Key": "ann"})
+    with pytest.raises(ValueError, match="transform failed"):
+        await passport.authenticate("key").arun(request)
+    assert request.user == {"id": "ann"}
+    assert request.auth_info is None
+
+
+async def test_cancelling_an_async_attempt_propagates_and_leaves_the_guard_usable(passport, scripted, ann):
+    from passport.core import Strategy
+
+    started = asyncio.Event()
+
+    class Slow(Strategy):
+        name = "slow"
+
+        async def authenticate(self, request, options):
+            started.set()
+            await asyncio.sleep(10)
+            self.success(ann)
+
+    passport.use(Slow()).use(scripted("quick", "success", ann))
+    task = asyncio.ensure_future(passport.authenticate("slow").aattempt(make_request()))
+    await started.wait()
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    outcome = await passport.authenticate("quick").aattempt(make_request())
+    assert outcome.user is ann

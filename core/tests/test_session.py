@@ -286,3 +286,38 @@ def test_a_failing_regeneration_on_logout_raises_with_the_user_cleared(passport,
         passport.logout(request)
     assert request.user is None
     assert request.session == {"passport": {}}
+
+
+@pytest.mark.parametrize("entry", ["run", "attempt"])
+@pytest.mark.parametrize("gone", [None, False])
+def test_a_user_that_is_gone_is_dropped_through_run_and_attempt(entry, gone):
+    passport = Passport()
+    passport.deserializer(lambda value: gone)
+    request = make_request(session={"passport": {"user": "ann"}})
+    getattr(passport.session(), entry)(request)
+    assert request.user is None
+    assert request.session == {"passport": {}}
+
+
+def test_a_deserializer_error_through_attempt_is_the_error_action():
+    passport = Passport()
+    passport.deserializer(lambda value: 1 / 0)
+    request = make_request(session={"passport": {"user": "ann"}})
+    outcome = passport.session().attempt(request)
+    assert outcome.action == "error"
+    assert isinstance(outcome.error, ZeroDivisionError)
+    assert request.session == {"passport": {"user": "ann"}}
+
+
+def test_a_replacement_session_strategy_is_used_by_session(passport, scripted, ann):
+    passport.use(scripted("session", "success", ann))
+    request = make_request()
+    assert passport.session().run(request) is None
+    assert request.user is ann
+
+
+def test_session_guard_in_a_list_restores_the_user(passport, scripted, ann):
+    passport.use(scripted("anonymous", "pass_"))
+    request = make_request(session={"passport": {"user": "ann"}})
+    assert passport.authenticate(["session", "anonymous"]).run(request) is None
+    assert request.user is ann

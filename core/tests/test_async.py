@@ -288,7 +288,7 @@ async def test_a_blocking_sync_verify_does_not_block_the_event_loop(key_strategy
     task.cancel()
     assert outcome.user == {"id": "ann"}
     assert elapsed >= 0.3
-    assert ticks >= 10
+    assert ticks >= 5  # a blocked loop could tick at most once or twice
 
 
 def test_sync_mode_leaves_no_event_loop_behind(key_strategy):

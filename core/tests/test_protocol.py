@@ -46,7 +46,15 @@ def test_an_async_strategy_returning_without_acting_is_a_strategy_error(passport
 
 @pytest.mark.parametrize(
     ("first", "second"),
-    [("success", "fail"), ("fail", "success"), ("pass_", "pass_"), ("fail", "fail"), ("redirect", "error")],
+    [
+        ("success", "fail"),
+        ("fail", "success"),
+        ("pass_", "pass_"),
+        ("fail", "fail"),
+        ("redirect", "error"),
+        ("success", "redirect"),
+        ("error", "pass_"),
+    ],
 )
 def test_acting_twice_is_a_strategy_error(passport, first, second):
     args = {"success": ({"id": 1},), "fail": (), "pass_": (), "redirect": ("/x",), "error": (ValueError(),)}

@@ -61,3 +61,20 @@ def test_a_test_request_satisfies_the_request_protocol():
     from passport.strategy_runner import make_request
 
     assert isinstance(make_request(), Request)
+
+
+def test_error_reprs_name_the_essentials():
+    assert repr(AuthenticationError("Forbidden", 403)) == "AuthenticationError(status=403, message='Forbidden')"
+    assert repr(StrategyError("broke", "local")) == "StrategyError('broke', strategy='local')"
+    assert repr(UnknownStrategyError("x", ["b", "a"])) == "UnknownStrategyError(name='x', available=['a', 'b'])"
+    assert str(UnknownStrategyError("x", [])) == 'Unknown authentication strategy "x" (registered: none)'
+    assert PluginError("failed", "audit").plugin == "audit"
+
+
+def test_guard_and_outcome_reprs_name_strategies_only(passport):
+    from passport.strategy_runner import make_request
+
+    assert repr(passport.authenticate("local")) == "<Guard 'local'>"
+    assert repr(passport.authenticate(["a", "b"])) == "<Guard ['a', 'b']>"
+    outcome = passport.authenticate([]).attempt(make_request())
+    assert repr(outcome) == "<Outcome action='fail' strategy=None status=[]>"

@@ -263,3 +263,78 @@ def test_pass_is_a_named_singleton():
     assert repr(PASS) == "PASS"
     assert copy.deepcopy(PASS) is PASS
     assert pickle.loads(pickle.dumps(PASS)) is PASS
+
+
+def test_a_layer_whose_parameters_cannot_be_inspected_is_refused():
+    class Opaque:
+        __signature__ = "not a signature"
+
+        def __call__(self, value):
+            return value
+
+    with pytest.raises(TypeError, match="cannot inspect"):
+        Passport().serializer(Opaque())
+
+
+async def test_async_partials_and_async_callable_objects_are_awaited_in_async_mode():
+    import functools
+
+    async def tagged(tag, value):
+        return f"{tag}:{value['id'] if isinstance(value, dict) else value}"
+
+    class Deserializer:
+        async def __call__(self, value):
+            return {"id": value}
+
+    passport = Passport()
+    passport.serializer(functools.partial(tagged, "s"))
+    passport.deserializer(Deserializer())
+    request = make_request()
+    await passport.alogin(request, ANN)
+    assert request.session["passport"]["user"] == "s:ann"
+    follow_up = make_request(session={"passport": {"user": "ann"}})
+    await passport.session().arun(follow_up)
+    assert follow_up.user == {"id": "ann"}
+
+
+@pytest.mark.parametrize("mode", ["sync", "async"])
+async def test_a_plain_def_returning_an_awaitable_is_awaited(mode):
+    async def lookup(value):
+        return {"id": value}
+
+    passport = Passport()
+    passport.serializer(lambda user: lookup(user["id"]))
+    passport.deserializer(lambda value: lookup(value))
+    if mode == "async":
+        request = make_request()
+        await passport.alogin(request, ANN)
+        assert request.session["passport"]["user"] == {"id": "ann"}
+        follow_up = make_request(session={"passport": {"user": "ann"}})
+        await passport.session().arun(follow_up)
+        assert follow_up.user == {"id": "ann"}
+    else:
+        import asyncio
+
+        def sync_part():
+            request = make_request()
+            passport.login(request, ANN)
+            follow_up = make_request(session={"passport": {"user": "ann"}})
+            passport.session().run(follow_up)
+            return request.session["passport"]["user"], follow_up.user
+
+        assert await asyncio.to_thread(sync_part) == ({"id": "ann"}, {"id": "ann"})
+
+
+async def test_alogin_with_a_failing_serializer_raises_and_clears_the_user():
+    passport = Passport()
+
+    @passport.serializer
+    async def broken(user):
+        raise LookupError("no such table")
+
+    request = make_request()
+    with pytest.raises(LookupError):
+        await passport.alogin(request, ANN)
+    assert request.user is None
+    assert request.session == {}
+    assert request.session_regenerations == 0

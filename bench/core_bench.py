@@ -69,7 +69,9 @@ def _time(fn: Callable[[], Any], number: int) -> float:
     return (time.perf_counter_ns() - start) / number
 
 
-def measure(cases: dict[str, Callable[[], Any]], baseline: Callable[[], Any], rounds: int, number: int) -> dict[str, Any]:
+def measure(
+    cases: dict[str, Callable[[], Any]], baseline: Callable[[], Any], rounds: int, number: int
+) -> dict[str, Any]:
     samples: dict[str, list[float]] = {name: [] for name in cases}
     base: list[float] = []
     gc.collect()

@@ -1,0 +1,37 @@
+"""`nox -s bench`: every benchmark, each reported as ratios against a bare route in the same run.
+
+Options: --quick (fewer rounds, no server runs), --no-server (skip the real-server throughput).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+import adapters_bench  # noqa: E402
+import core_bench  # noqa: E402
+
+
+def main(argv: list[str]) -> int:
+    quick = "--quick" in argv
+    results: dict[str, object] = {}
+    core = core_bench.run(rounds=5 if quick else 15, number=5000 if quick else 20000)
+    core_bench.print_report(core)
+    results["core"] = core
+    results["adapters"] = adapters_bench.run(rounds=3 if quick else 9, number=500 if quick else 2000)
+    if not quick and "--no-server" not in argv:
+        import load
+
+        results["server"] = load.run()
+    out = os.path.join(os.path.dirname(os.path.abspath(__file__)), "results.json")
+    with open(out, "w") as fh:
+        json.dump(results, fh, indent=2, default=str)
+    print(f"\nraw numbers: {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))

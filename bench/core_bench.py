@@ -12,7 +12,8 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from passport.core import Passport, Strategy
+from passport.core import Passport
+from passport.core import Strategy
 
 # Budgets from issue 2 (medians on a 2-core machine, passport's own part).
 BUDGET_NS = {"a": 1500, "b": 2000, "c": 3000, "d": 1500, "e": 5000}
@@ -152,7 +153,7 @@ def run(rounds: int = 15, number: int = 20000) -> dict[str, Any]:
     for registered in (2, 100):
         cases = build_cases(registered)
         req = BenchRequest()
-        report[registered] = measure(cases, lambda: noop(req), rounds, number)
+        report[registered] = measure(cases, lambda req=req: noop(req), rounds, number)
     return report
 
 

@@ -9,6 +9,7 @@ per thread and per asyncio task, so concurrent requests never see each other's a
 from __future__ import annotations
 
 from collections.abc import Mapping
+from collections.abc import Sequence
 from contextvars import ContextVar
 from typing import Any
 from typing import Final
@@ -38,7 +39,7 @@ class Outcome:
         the redirect status.
     :ivar url: the redirect target.
     :ivar error: the exception on ``"error"`` (a :class:`StrategyError` for protocol misuse).
-    :ivar failures: every ``(challenge, status)`` in chain order.
+    :ivar failures: every ``(challenge, status)`` in chain order (a sequence; empty until one fails).
     :ivar strategy: the name of the strategy that ended the chain (the last one tried).
     :ivar refusal: the plugin refusal that stopped the attempt before any strategy ran.
     """
@@ -55,7 +56,7 @@ class Outcome:
     _misuse: StrategyError | None = None
     _open: bool = False
     # Replaced by a list on the first failure (see Guard.attempt); an empty tuple until then.
-    failures: list[tuple[Any, int | None]] = ()  # type: ignore[assignment]
+    failures: Sequence[tuple[Any, int | None]] = ()
 
     def __repr__(self) -> str:
         return f"<Outcome action={self.action!r} strategy={self.strategy!r} status={self.status!r}>"

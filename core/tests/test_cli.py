@@ -84,7 +84,9 @@ def test_nothing_installed_is_said_plainly_and_exits_zero(
     installed: list[FakeDistribution], capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert main(["strategies"]) == 0
-    assert capsys.readouterr().out == "No passport strategies are installed (entry point group 'passport.strategies').\n"
+    assert (
+        capsys.readouterr().out == "No passport strategies are installed (entry point group 'passport.strategies').\n"
+    )
 
 
 def test_a_name_conflict_lists_both_explains_on_stderr_and_exits_one(
@@ -115,7 +117,9 @@ def test_a_name_conflict_in_json_is_flagged_and_exits_one(
 def test_plugins_lists_entry_points_and_says_they_load_only_on_opt_in(
     installed: list[FakeDistribution], capsys: pytest.CaptureFixture[str]
 ) -> None:
-    installed.append(FakeDistribution("passport-audit", "1.0", {"passport.plugins": {"audit": "passport_audit:plugin"}}))
+    installed.append(
+        FakeDistribution("passport-audit", "1.0", {"passport.plugins": {"audit": "passport_audit:plugin"}})
+    )
     assert main(["plugins"]) == 0
     out = capsys.readouterr().out
     assert "audit  passport-audit  1.0      passport_audit:plugin" in out

@@ -134,9 +134,7 @@ def test_two_distributions_claiming_one_name_are_both_listed(installed: list[Fak
     assert available_strategies()["github"].distribution == "passport-github-fork"
 
 
-def test_loading_a_conflicting_name_raises_naming_both(
-    installed: list[FakeDistribution], strategy_module: str
-) -> None:
+def test_loading_a_conflicting_name_raises_naming_both(installed: list[FakeDistribution], strategy_module: str) -> None:
     installed.append(strategies("passport-strategy-good", "1.0", good=f"{strategy_module}:GoodStrategy"))
     installed.append(strategies("passport-good-clone", "0.1", good=f"{strategy_module}:GoodStrategy"))
     with pytest.raises(LookupError) as caught:

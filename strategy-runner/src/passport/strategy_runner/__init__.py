@@ -11,10 +11,22 @@
         assert result.message == "Missing credentials"
 
 ``arun_strategy`` is the async twin; ``make_request`` builds a request usable with guards too
-(it records flashes and counts session regenerations). Installed, this is also a pytest plugin
-with the fixtures ``strategy_runner``, ``async_strategy_runner`` and ``passport_request``.
+(it records flashes and counts session regenerations). ``check_strategy`` is the conformance
+kit: one call that runs a strategy on your requests and on hostile ones, sequentially and
+concurrently, in sync and async mode, and fails with a readable list of every protocol
+violation, crash on bad input, leaked secret or shared-state write::
+
+    check_strategy(LocalStrategy(verify), requests={"valid": {...}}, secrets=["hunter22"])
+
+Installed, this is also a pytest plugin with the fixtures ``strategy_runner``,
+``async_strategy_runner``, ``passport_request`` and ``strategy_conformance``.
 """
 
+from ._conformance import ConformanceError
+from ._conformance import ConformanceReport
+from ._conformance import Problem
+from ._conformance import check_strategy
+from ._hostile import hostile_requests
 from ._request import TestRequest
 from ._request import make_request
 from ._runner import Result
@@ -22,8 +34,20 @@ from ._runner import arun_strategy
 from ._runner import run_strategy
 from ._version import __version__
 
-__all__ = ["Result", "TestRequest", "__version__", "arun_strategy", "make_request", "run_strategy"]
+__all__ = [
+    "ConformanceError",
+    "ConformanceReport",
+    "Problem",
+    "Result",
+    "TestRequest",
+    "__version__",
+    "arun_strategy",
+    "check_strategy",
+    "hostile_requests",
+    "make_request",
+    "run_strategy",
+]
 
-for _obj in (Result, TestRequest):
+for _obj in (ConformanceError, ConformanceReport, Problem, Result, TestRequest):
     _obj.__module__ = "passport.strategy_runner"
 del _obj

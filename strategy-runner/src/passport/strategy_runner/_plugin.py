@@ -7,6 +7,9 @@ from typing import Any
 
 import pytest
 
+from ._conformance import ConformanceError
+from ._conformance import ConformanceReport
+from ._conformance import check_strategy
 from ._request import TestRequest
 from ._request import make_request
 from ._runner import Result
@@ -30,3 +33,20 @@ def async_strategy_runner() -> Callable[..., Any]:
 def passport_request() -> Callable[..., TestRequest]:
     """``make_request`` as a fixture: a test request usable with guards."""
     return make_request
+
+
+@pytest.fixture
+def strategy_conformance() -> Callable[..., ConformanceReport]:
+    """:func:`~passport.strategy_runner.check_strategy` as a fixture that fails the test cleanly.
+
+    ``strategy_conformance(strategy, requests={...}, secrets=[...])`` returns the report; when a
+    check fails the test fails with the readable summary (no traceback into the kit).
+    """
+
+    def check(strategy: Any, **kwargs: Any) -> ConformanceReport:
+        try:
+            return check_strategy(strategy, **kwargs)
+        except ConformanceError as exc:
+            pytest.fail(str(exc), pytrace=False)
+
+    return check

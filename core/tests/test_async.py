@@ -340,3 +340,37 @@ async def test_cancelling_an_async_attempt_propagates_and_leaves_the_guard_usabl
         await task
     outcome = await passport.authenticate("quick").aattempt(make_request())
     assert outcome.user is ann
+
+
+def test_sync_mode_keeps_the_threads_current_event_loop(key_strategy):
+    async def verify(key):
+        return {"id": key}
+
+    passport = Passport()
+    passport.use(key_strategy(verify))
+    policy = asyncio.get_event_loop_policy()
+    loop = asyncio.new_event_loop()
+    policy.set_event_loop(loop)
+    try:
+        outcome = passport.authenticate("key").attempt(make_request(headers={"X-Key": "ann"}))
+        assert outcome.user == {"id": "ann"}
+        assert policy.get_event_loop() is loop
+        assert not loop.is_closed()
+    finally:
+        policy.set_event_loop(None)
+        loop.close()
+
+
+def test_sync_mode_cancels_tasks_that_async_user_code_left_behind(key_strategy):
+    left = []
+
+    async def verify(key):
+        left.append(asyncio.ensure_future(asyncio.sleep(10)))
+        await asyncio.to_thread(time.sleep, 0)
+        return {"id": key}
+
+    passport = Passport()
+    passport.use(key_strategy(verify))
+    outcome = passport.authenticate("key").attempt(make_request(headers={"X-Key": "ann"}))
+    assert outcome.user == {"id": "ann"}
+    assert left[0].cancelled()

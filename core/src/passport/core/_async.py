@@ -60,7 +60,8 @@ def run_sync(awaitable: Awaitable[T]) -> T:
     """Drive ``awaitable`` to completion from sync mode on a private event loop.
 
     The loop lives only for this call: a sync app never owns an event loop, and nothing is left
-    pending or unclosed afterwards.
+    pending or unclosed afterwards. Unlike ``asyncio.run``, the thread's current event loop (one
+    the app set with ``asyncio.set_event_loop``) is left as it was.
     """
     if type(awaitable) is Ready:
         return awaitable.value  # type: ignore[no-any-return]
@@ -69,8 +70,31 @@ def run_sync(awaitable: Awaitable[T]) -> T:
             awaitable.close()
         raise RuntimeError("an async function was reached from sync code inside a running event loop")
     coro = awaitable if inspect.iscoroutine(awaitable) else _await(awaitable)
-    with asyncio.Runner() as runner:
-        return runner.run(coro)  # type: ignore[no-any-return]
+    loop = asyncio.new_event_loop()
+    try:
+        return loop.run_until_complete(coro)  # type: ignore[no-any-return]
+    finally:
+        try:
+            _cancel_leftovers(loop)
+            loop.run_until_complete(loop.shutdown_asyncgens())
+            loop.run_until_complete(loop.shutdown_default_executor())
+        finally:
+            loop.close()
+
+
+def _cancel_leftovers(loop: asyncio.AbstractEventLoop) -> None:
+    """Cancel tasks user code left on a private loop and wait for them (as ``asyncio.run`` does)."""
+    pending = asyncio.all_tasks(loop)
+    if not pending:
+        return
+    for task in pending:
+        task.cancel()
+    loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
+    for task in pending:
+        if not task.cancelled() and task.exception() is not None:
+            loop.call_exception_handler(
+                {"message": "unhandled exception in a task left behind", "exception": task.exception(), "task": task}
+            )
 
 
 def call_sync(fn: Callable[..., Any], *args: Any) -> Any:

@@ -18,6 +18,8 @@ The checks, precisely:
                   crashed on bad input, which should have been a ``fail`` (a 4xx) instead.
 ``secrets``       no secret appears in a challenge, fail message, redirect URL, error text or
                   repr (causes included), log record emitted during a run, or the strategy's repr.
+                  Besides your own requests, each secret is sent in the credential headers,
+                  credential fields (``password``, ``access_token``, ``code``...) and cookies.
 ``determinism``   two sequential runs of one request take the same action.
 ``parity``        ``arun_strategy`` gives what ``run_strategy`` gives.
 ``concurrency``   runs in threads and in asyncio tasks give what sequential runs give.

@@ -31,6 +31,20 @@ FIELD_NAMES = (
     "oauth_token",
     "oauth_verifier",
 )
+# Fields that carry credentials: a strategy must never echo them. (``error_description`` and
+# the like are provider text that strategies legitimately repeat, so secrets never go there.)
+SECRET_FIELDS = (
+    "password",
+    "access_token",
+    "token",
+    "api_key",
+    "apikey",
+    "key",
+    "code",
+    "id_token",
+    "oauth_token",
+    "oauth_verifier",
+)
 COOKIE_NAMES = ("session", "token", "access_token")
 _JSON_VALUES: list[Any] = [0, None, True, [], {}, 1.5, -1, [None]]
 
@@ -135,10 +149,20 @@ def hostile_requests() -> dict[str, dict[str, Any]]:
 
 
 def secret_requests(secrets: list[str]) -> dict[str, dict[str, Any]]:
-    """Requests carrying each secret in every common credential place (to catch an echo)."""
+    """Requests carrying each secret in every common credential place (to catch an echo).
+
+    Secrets go into credential headers, credential fields and cookies only; the other fields
+    hold a plausible username.
+    """
     requests: dict[str, dict[str, Any]] = {}
     for number, secret in enumerate(secrets, 1):
-        requests[f"secret #{number} everywhere"] = _schemes(secret)
+        request = everywhere("ann")
+        request["headers"].update({"Authorization": "Bearer " + secret, "X-API-Key": secret, "Api-Key": secret})
+        request["headers"]["Cookie"] = f"session={secret}"
+        for fields in (request["query"], request["body"]):
+            fields.update(dict.fromkeys(SECRET_FIELDS, secret))
+        request["cookies"] = dict.fromkeys(COOKIE_NAMES, secret)
+        requests[f"secret #{number} everywhere"] = request
         requests[f"secret #{number} as a Basic password"] = everywhere(
             "ann", headers={"Authorization": _basic("ann", secret)}
         )

@@ -1,0 +1,161 @@
+"""A third-party strategy, built as a real wheel and installed by pip, works beside ours.
+
+The distribution ``passport-strategy-acme`` is written into a temporary folder, built with
+hatchling (no network: ``--no-build-isolation``) and installed by pip with ``--target`` into
+another temporary folder. A fresh interpreter with that folder on ``PYTHONPATH`` then checks it
+as a user would: importable as ``passport.strategies.acme`` next to the strategies already
+installed, listed by ``available_strategies()`` and ``passport strategies``, loadable by name,
+and passing the conformance kit. Nothing is installed into the environment running the tests,
+so nothing needs uninstalling and concurrent test runs never see the stray strategy.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import pathlib
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+PYPROJECT = """
+[build-system]
+requires = ["hatchling>=1.18"]
+build-backend = "hatchling.build"
+
+[project]
+name = "passport-strategy-acme"
+version = "1.2.3"
+requires-python = ">=3.11"
+dependencies = ["passport-core>=0.1,<1"]
+
+[project.entry-points."passport.strategies"]
+acme = "passport.strategies.acme:AcmeStrategy"
+
+[tool.hatch.build.targets.wheel]
+packages = ["src/passport"]
+"""
+
+MODULE = '''
+"""ACME single sign-on tokens."""
+
+from passport.core import Strategy
+from passport.core import call_verify
+
+
+class AcmeStrategy(Strategy):
+    name = "acme"
+
+    def __init__(self, verify):
+        super().__init__()
+        self._verify = verify
+
+    def authenticate(self, request, options):
+        token = request.headers.get("X-Acme-Token")
+        if not token:
+            return self.fail('Acme realm="acme"')
+        return call_verify(self._verify, token).then(self._verified)
+
+    def _verified(self, result):
+        user, info = result
+        if user is None:
+            self.fail('Acme realm="acme", error="invalid_token"')
+        else:
+            self.success(user, info)
+'''
+
+CHECK = """
+import json, sys
+import passport, passport.strategies
+from passport.core import available_strategies, load_strategy
+from passport.strategy_runner import check_strategy
+import passport.strategies.acme as acme
+
+listing = available_strategies()
+cls = load_strategy("acme")
+report = check_strategy(
+    cls(lambda token: {"id": "ann"} if token == "acme-token-123" else None),
+    requests={"valid": {"headers": {"X-Acme-Token": "acme-token-123"}}},
+    secrets=["acme-token-123"],
+    raise_on_failure=False,
+)
+json.dump({
+    "namespace": [getattr(passport, "__file__", None), getattr(passport.strategies, "__file__", None)],
+    "module_file": acme.__file__,
+    "names": sorted(listing),
+    "acme": [listing["acme"].distribution, listing["acme"].version, listing["acme"].target],
+    "loaded": [cls.__module__, cls.__name__, cls is acme.AcmeStrategy],
+    "valid": report.results["valid"].action,
+    "problems": report.summary() if report.problems else None,
+}, sys.stdout)
+"""
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> pathlib.Path:
+    """A folder where pip installed the freshly built passport-strategy-acme wheel."""
+    pytest.importorskip("hatchling", reason="building the test wheel offline needs hatchling installed")
+    root = tmp_path_factory.mktemp("acme")
+    source = root / "passport-strategy-acme"
+    package = source / "src" / "passport" / "strategies" / "acme"
+    package.mkdir(parents=True)
+    (source / "pyproject.toml").write_text(PYPROJECT)
+    (source / "README.md").write_text("# passport-strategy-acme\n")
+    (package / "__init__.py").write_text(textwrap.dedent(MODULE))
+    (package / "py.typed").write_text("")
+    dist, target = root / "dist", root / "site"
+    pip = [sys.executable, "-m", "pip", "--disable-pip-version-check", "--no-input", "-q"]
+    subprocess.run([*pip, "wheel", "--no-deps", "--no-build-isolation", "-w", dist, source], check=True, timeout=300)
+    (wheel,) = dist.glob("passport_strategy_acme-1.2.3-*.whl")
+    subprocess.run([*pip, "install", "--no-deps", "--no-index", "--target", target, wheel], check=True, timeout=300)
+    return target
+
+
+def run(site: pathlib.Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(site), os.environ.get("PYTHONPATH", "")])}
+    return subprocess.run([sys.executable, *args], capture_output=True, text=True, env=env, timeout=300, check=False)
+
+
+def test_the_wheel_ships_no_namespace_init_files(site):
+    assert (site / "passport" / "strategies" / "acme" / "__init__.py").is_file()
+    assert not (site / "passport" / "__init__.py").exists()
+    assert not (site / "passport" / "strategies" / "__init__.py").exists()
+
+
+def test_a_pip_installed_third_party_strategy_is_importable_listed_loadable_and_conforms(site):
+    done = run(site, "-c", CHECK)
+    assert done.returncode == 0, done.stderr
+    found = json.loads(done.stdout)
+    assert found["namespace"] == [None, None]  # both still namespace packages
+    assert pathlib.Path(found["module_file"]).is_relative_to(site)
+    assert "acme" in found["names"]
+    assert found["acme"] == ["passport-strategy-acme", "1.2.3", "passport.strategies.acme:AcmeStrategy"]
+    assert found["loaded"] == ["passport.strategies.acme", "AcmeStrategy", True]
+    assert found["valid"] == "success"
+    assert found["problems"] is None
+
+
+def test_our_own_strategies_still_import_beside_it(site):
+    done = run(site, "-c", "import passport.strategies.acme, passport.core, passport.strategy_runner; print('ok')")
+    assert done.stdout.strip() == "ok", done.stderr
+    for ours in ("local", "apikey", "oauth2"):
+        done = run(site, "-c", f"import importlib.util as u; print(u.find_spec('passport.strategies.{ours}') is None)")
+        assert done.returncode == 0, done.stderr
+        if done.stdout.strip() == "False":  # installed here: must import with acme present
+            imported = run(site, "-c", f"import passport.strategies.acme, passport.strategies.{ours}")
+            assert imported.returncode == 0, imported.stderr
+
+
+def test_the_passport_command_lists_it(site):
+    done = run(site, "-m", "passport.core._cli", "strategies", "--json")
+    assert done.returncode == 0, done.stderr
+    rows = {row["name"]: row for row in json.loads(done.stdout)["strategies"]}
+    assert rows["acme"] == {
+        "name": "acme",
+        "distribution": "passport-strategy-acme",
+        "version": "1.2.3",
+        "target": "passport.strategies.acme:AcmeStrategy",
+        "conflict": False,
+    }

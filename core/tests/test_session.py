@@ -321,3 +321,11 @@ def test_session_guard_in_a_list_restores_the_user(passport, scripted, ann):
     request = make_request(session={"passport": {"user": "ann"}})
     assert passport.authenticate(["session", "anonymous"]).run(request) is None
     assert request.user is ann
+
+
+def test_session_after_unuse_session_raises_unknown_strategy_error(passport):
+    from passport.core import UnknownStrategyError
+
+    passport.unuse("session")
+    with pytest.raises(UnknownStrategyError, match='"session"'):
+        passport.session().run(make_request(session={"passport": {"user": "ann"}}))

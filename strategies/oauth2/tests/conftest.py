@@ -385,7 +385,7 @@ def faults() -> Iterator[Faults]:
     listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     listener.bind(("127.0.0.1", 0))
     listener.listen(16)
-    listener.settimeout(0.2)
+    listener.settimeout(0.05)
     state = Faults(url=f"http://127.0.0.1:{listener.getsockname()[1]}")
     workers: list[threading.Thread] = []
 

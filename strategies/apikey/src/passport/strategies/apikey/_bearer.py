@@ -1,0 +1,143 @@
+"""BearerStrategy: OAuth 2.0 bearer tokens as RFC 6750 sends them (header, form body, query)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
+from typing import Any
+from typing import Final
+
+from passport.core import Strategy
+from passport.core import call_verify
+
+from ._challenge import bearer_challenge
+from ._challenge import clean_description
+from ._challenge import config_text
+from ._challenge import quote
+from ._challenge import scope_list
+
+if TYPE_CHECKING:
+    from collections.abc import Awaitable
+
+    from passport.core import Request
+
+# RFC 6750 section 2.1: b64token = 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"="
+_B64TOKEN: Final = re.compile(r"[A-Za-z0-9\-._~+/]+=*")
+
+
+class BearerStrategy(Strategy):
+    """Authenticate with an OAuth 2.0 bearer token (RFC 6750), as Passport-http-bearer does.
+
+    The token is read from ``Authorization: Bearer <token>`` (scheme case-insensitive), the
+    ``access_token`` body field, or the ``access_token`` query parameter. ``verify(token)`` (or
+    ``verify(request, token)`` with ``pass_request=True``), ``def`` or ``async def``, returns
+    the user, ``None``/``False``, or ``(user_or_false, info)``; ``info`` is conventionally
+    ``{"scope": [...]}`` on success and a message (``str`` or ``{"message": ...}``) on rejection.
+
+    Challenges (``realm="Users"`` by default; ``, scope="a b"`` follows the realm when a scope
+    is configured):
+
+    - no token: ``fail('Bearer realm="Users"')`` with no status (401);
+    - an ``Authorization`` header that is not exactly two space-separated parts (any scheme), a
+      token in more than one place, a repeated ``access_token`` field, or a token that is not an
+      RFC 6750 ``b64token`` (empty, spaces, commas, control or non-ASCII characters):
+      ``fail('Bearer realm="Users", error="invalid_request"', 400)``;
+    - verify rejects the token: ``fail('Bearer realm="Users", error="invalid_token"')`` (401),
+      plus ``, error_description="..."`` when verify gave a message. The description is quoted
+      safely, characters outside printable ASCII become ``?``, and it is left out entirely if
+      it contains the token.
+
+    A two-part header with another scheme (``Basic ...``) is not ours and is ignored. Per-route
+    options are ignored.
+
+    :param verify: the function that checks the token.
+    :param realm: the protection space named in challenges (printable ASCII).
+    :param scope: the scope(s) a token needs, named in challenges: a string or a list of them.
+    :param pass_request: hand verify the request first.
+    :ivar realm: the configured realm.
+    :ivar scope: the configured scopes, as a tuple (empty: none).
+    :raises TypeError: ``verify`` is missing or not callable, or an option has the wrong type.
+    :raises ValueError: ``realm`` or a scope holds control or non-ASCII characters.
+    """
+
+    name = "bearer"
+
+    def __init__(
+        self,
+        verify: Callable[..., Any],
+        *,
+        realm: str = "Users",
+        scope: str | list[str] | tuple[str, ...] | None = None,
+        pass_request: bool = False,
+    ) -> None:
+        super().__init__()
+        if verify is None or not callable(verify):
+            raise TypeError("BearerStrategy requires a verify function")
+        if type(pass_request) is not bool:
+            raise TypeError(f"pass_request must be True or False, got {pass_request!r}")
+        self._verify: Final = verify
+        self._pass_request: Final = pass_request
+        self.realm: Final = config_text("realm", realm)
+        self.scope: Final = scope_list(scope)
+        base = bearer_challenge(realm, self.scope)
+        self._missing: Final = base
+        self._invalid_request: Final = base + ', error="invalid_request"'
+        self._invalid_token: Final = base + ', error="invalid_token"'
+
+    def __repr__(self) -> str:
+        return f"<BearerStrategy realm={self.realm!r} scope={list(self.scope)!r}>"
+
+    def authenticate(self, request: Request, options: Mapping[str, Any]) -> None | Awaitable[None]:
+        """Find exactly one well-formed token, then ask verify (see the class docstring)."""
+        token: Any = None
+        header = request.headers.get("authorization")
+        if header:
+            parts = header.split(" ")
+            if len(parts) != 2:
+                self._bad_request()
+                return None
+            scheme, credentials = parts
+            if scheme.isascii() and scheme.lower() == "bearer":
+                token = credentials
+        body = request.body
+        from_body = body.get("access_token") if isinstance(body, Mapping) else None
+        if from_body:
+            if token is not None:
+                self._bad_request()
+                return None
+            token = from_body
+        from_query = request.query.get("access_token")
+        if from_query:
+            if token is not None:
+                self._bad_request()
+                return None
+            token = from_query
+        if token is None:
+            self.fail(self._missing)
+            return None
+        if type(token) is not str or not _B64TOKEN.fullmatch(token):
+            self._bad_request()
+            return None  # a repeated field (list), a JSON value, "Bearer ", junk
+
+        def verified(result: tuple[Any, Any]) -> None:
+            self._verified(result, token)
+
+        if self._pass_request:
+            return call_verify(self._verify, request, token).then(verified)
+        return call_verify(self._verify, token).then(verified)
+
+    def _bad_request(self) -> None:
+        self.fail(self._invalid_request, 400)
+
+    def _verified(self, result: tuple[Any, Any], token: str) -> None:
+        user, info = result
+        if user is not None:
+            self.success(user, info)
+            return
+        message = info if isinstance(info, str) else info.get("message") if isinstance(info, Mapping) else None
+        challenge = self._invalid_token
+        if type(message) is str and message and token not in message:
+            challenge += f", error_description={quote(clean_description(message))}"
+        self.fail(challenge)

@@ -111,3 +111,13 @@ def test_session_is_a_guard_on_the_session_strategy(passport):
 def test_a_guard_rejects_an_entry_that_is_neither_a_name_nor_a_strategy(passport):
     with pytest.raises(TypeError, match="strategy names or Strategy instances"):
         passport.authenticate([42])
+
+
+def test_use_rejects_a_strategy_class_instead_of_an_instance(scripted):
+    with pytest.raises(TypeError, match="instance, got the class Scripted"):
+        Passport().use(scripted)  # type: ignore[call-overload]
+
+
+def test_a_guard_rejects_a_strategy_class_instead_of_an_instance(passport, scripted):
+    with pytest.raises(TypeError, match="strategy names or Strategy instances"):
+        passport.authenticate(scripted)

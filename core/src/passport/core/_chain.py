@@ -38,7 +38,7 @@ if TYPE_CHECKING:
 def _entry_name(entry: Any) -> str:
     if type(entry) is str:
         return entry
-    if callable(getattr(entry, "authenticate", None)):
+    if callable(getattr(entry, "authenticate", None)) and not isinstance(entry, type):
         return getattr(entry, "name", None) or type(entry).__name__
     raise TypeError(f"a guard takes strategy names or Strategy instances, got {entry!r}")
 

@@ -80,6 +80,8 @@ class Passport:
             name = name_or_strategy
         if not callable(getattr(strategy, "authenticate", None)):
             raise TypeError(f"{strategy!r} is not a strategy (it has no authenticate method)")
+        if isinstance(strategy, type):
+            raise TypeError(f"use() takes a strategy instance, got the class {strategy.__name__}; call it first")
         if not name or type(name) is not str:
             raise TypeError("Authentication strategies must have a name")
         self._strategies[name] = strategy

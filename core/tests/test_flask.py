@@ -167,6 +167,25 @@ def make_app(passport: Passport | None = None, **extension: Any) -> Flask:
     def login_async() -> Any:
         return {"user": current_user.name}
 
+    def csrf_checked(view: Any) -> Any:  # reads request.form before the guard, as Flask-WTF's hook does
+        def checked() -> Any:
+            if flask.request.form.get("csrf") != "ok":
+                flask.abort(403)
+            return view()
+
+        return checked
+
+    @app.post("/login/csrf")
+    @csrf_checked
+    @auth.authenticate("password")
+    def login_csrf() -> Any:
+        return {"user": current_user.name, "form": sorted(flask.request.form)}
+
+    @app.post("/login/form-after")
+    @auth.authenticate("password")
+    def login_form_after() -> Any:
+        return {"form": sorted(flask.request.form)}
+
     @app.get("/login")
     def login_page() -> Any:
         return {"flashes": get_flashed_messages(with_categories=True)}
@@ -303,6 +322,16 @@ def test_failure_message_is_stored_in_the_session(client: Any) -> None:
 def test_an_async_verify_works_in_a_sync_flask_app(client: Any) -> None:
     response = client.post("/login/async", data={"username": "bob", "password": "builder"})
     assert response.get_json() == {"user": "Bob"}
+
+
+def test_a_form_read_before_the_guard_still_reaches_the_strategy(client: Any) -> None:
+    response = client.post("/login/csrf", data={"csrf": "ok", "username": "alice", "password": "wonderland"})
+    assert response.get_json() == {"user": "Alice", "form": ["csrf", "password", "username"]}
+
+
+def test_the_view_can_still_read_the_form_after_the_guard(client: Any) -> None:
+    response = client.post("/login/form-after", data={"username": "alice", "password": "wonderland"})
+    assert response.get_json() == {"form": ["password", "username"]}
 
 
 # -- sessions: restore, regenerate, logout -----------------------------------------------------

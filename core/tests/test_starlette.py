@@ -14,6 +14,7 @@ import httpx
 import pytest
 from fastapi import Depends
 from fastapi import FastAPI
+from fastapi import Form
 from starlette.applications import Starlette
 from starlette.authentication import requires
 from starlette.middleware import Middleware
@@ -600,6 +601,10 @@ def make_fastapi() -> FastAPI:
     def login_json(user: Annotated[Any, json_login]) -> Any:
         return {"user": user.name}
 
+    @app.post("/login/form")
+    async def login_form(username: Annotated[str, Form()], user: Annotated[Any, json_login]) -> Any:
+        return {"user": user.name, "username": username}
+
     @app.get("/me")
     async def whoami(request: Request, user: Annotated[Any, Depends(auth.current_user)]) -> Any:
         return {"user": None if user is None else user.name, "starlette": request.user.is_authenticated}
@@ -655,6 +660,11 @@ def test_a_fastapi_login_redirects_and_the_session_is_restored(api: Any) -> None
 def test_a_fastapi_json_login_with_an_async_verify(api: Any) -> None:
     assert api.post("/login/json", json={"username": "bob", "password": "builder"}).json() == {"user": "Bob"}
     assert api.get("/me").json()["user"] == "Bob"
+
+
+def test_a_dependency_after_fastapi_read_the_form_params(api: Any) -> None:
+    response = api.post("/login/form", data={"username": "bob", "password": "builder"})
+    assert response.json() == {"user": "Bob", "username": "bob"}
 
 
 def test_login_required_redirects_and_remembers_the_page(api: Any) -> None:

@@ -132,7 +132,7 @@ class FlaskRequest:
             return
         try:
             check_body(kind, params, request.content_length)
-            if kind == MULTIPART:
+            if kind == MULTIPART or "form" in vars(request):  # already parsed (a CSRF hook): raw bytes gone
                 self.body = fields_from_pairs(request.form.items(multi=True))
             else:
                 self.body = parse_body(kind, params, request.get_data())

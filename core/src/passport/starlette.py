@@ -192,7 +192,7 @@ class StarletteRequest:
             if kind is not None:
                 length = request.headers.get("content-length", "")
                 check_body(kind, params, int(length) if length.isdigit() else None)
-            if kind == MULTIPART:
+            if kind == MULTIPART or (kind is not None and request._form is not None):  # FastAPI Form() read it
                 form = await request.form()
                 self.body = fields_from_pairs((k, v) for k, v in form.multi_items() if isinstance(v, str))
             elif kind is not None:

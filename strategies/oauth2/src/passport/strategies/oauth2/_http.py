@@ -161,6 +161,9 @@ def _read(response: requests.Response, limits: Limits, deadline_at: float) -> by
         if time.monotonic() > deadline_at:
             raise Timeout()
         chunks.append(chunk)
+    encoding = response.headers.get("Content-Encoding", "identity").strip().lower()
+    if declared.strip().isdigit() and encoding == "identity" and size != int(declared):
+        raise Transport()  # a body shorter than announced (urllib3 1.x does not check this itself)
     return b"".join(chunks)
 
 

@@ -31,9 +31,3 @@ def accept_ann(username: str, password: str) -> Any:
 def spy() -> Spy:
     """A verify that accepts ann / s3cret and records every call."""
     return Spy(accept_ann)
-
-
-@pytest.fixture
-def make_spy() -> Callable[[Callable[..., Any]], Spy]:
-    """Build a spy around any answer function."""
-    return Spy

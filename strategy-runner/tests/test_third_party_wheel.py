@@ -7,6 +7,8 @@ as a user would: importable as ``passport.strategies.acme`` next to the strategi
 installed, listed by ``available_strategies()`` and ``passport strategies``, loadable by name,
 and passing the conformance kit. Nothing is installed into the environment running the tests,
 so nothing needs uninstalling and concurrent test runs never see the stray strategy.
+The last test does the same with strategies/_template, renamed as docs/authoring.md says, and
+runs the template's own tests against the installed wheel.
 """
 
 from __future__ import annotations
@@ -159,3 +161,42 @@ def test_the_passport_command_lists_it(site):
         "target": "passport.strategies.acme:AcmeStrategy",
         "conflict": False,
     }
+
+
+TEMPLATE = pathlib.Path(__file__).resolve().parents[2] / "strategies" / "_template"
+
+
+def test_the_strategy_template_renamed_builds_installs_and_passes_its_own_tests(tmp_path):
+    """The copy-and-rename recipe of docs/authoring.md, on strategies/_template."""
+    if not TEMPLATE.is_dir():
+        pytest.skip("strategies/_template is not part of this checkout")
+    pytest.importorskip("hatchling", reason="building the test wheel offline needs hatchling installed")
+    pytest.importorskip("pytest_asyncio", reason="the template's tests use pytest-asyncio")
+    import shutil
+
+    source = tmp_path / "passport-strategy-zeta"
+    shutil.copytree(TEMPLATE, source, ignore=shutil.ignore_patterns("__pycache__", ".*"))
+    (source / "src" / "passport" / "strategies" / "example").rename(source / "src" / "passport" / "strategies" / "zeta")
+    for path in source.rglob("*"):
+        if path.is_file() and path.name != "LICENSE" and path.suffix in (".py", ".toml", ".md", ""):
+            text = path.read_text(encoding="utf-8")
+            path.write_text(text.replace("example", "zeta").replace("Example", "Zeta"), encoding="utf-8")
+    pip = [sys.executable, "-m", "pip", "--disable-pip-version-check", "--no-input", "-q"]
+    dist, site = tmp_path / "dist", tmp_path / "site"
+    subprocess.run([*pip, "wheel", "--no-deps", "--no-build-isolation", "-w", dist, source], check=True, timeout=300)
+    (wheel,) = dist.glob("passport_strategy_zeta-*.whl")
+    subprocess.run([*pip, "install", "--no-deps", "--no-index", "--target", site, wheel], check=True, timeout=300)
+    assert not (site / "passport" / "__init__.py").exists()
+    assert not (site / "passport" / "strategies" / "__init__.py").exists()
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(site), os.environ.get("PYTHONPATH", "")])}
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"],
+        cwd=source,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
+    assert " passed" in done.stdout

@@ -212,6 +212,13 @@ def _build_app(provider: Provider, clients: dict[str, _Client]) -> Flask:
             return jsonify(error="invalid_token"), 401
         return jsonify(user)
 
+    @app.route("/user")
+    def github_style_user():  # the shape of GitHub's GET /user, for the README's example
+        user = provider.tokens.get(flask_request.headers.get("Authorization", "").removeprefix("Bearer "))
+        if user is None:
+            return jsonify(message="Bad credentials"), 401
+        return jsonify(id=12345, login="ann", name=user["name"])
+
     return app
 
 

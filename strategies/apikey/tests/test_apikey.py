@@ -93,6 +93,12 @@ def test_a_configured_header_name_is_case_insensitive_too() -> None:
     assert run_strategy(strategy, with_headers({"X-API-Key": KEY})).message == "Missing API key"
 
 
+def test_a_header_name_with_dots_is_looked_up_literally() -> None:
+    strategy = APIKeyStrategy(accept, header="X.Api.Key")
+    assert run_strategy(strategy, with_headers({"x.api.key": KEY})).action == "success"
+    assert run_strategy(strategy, with_headers({"X": KEY})).message == "Missing API key"
+
+
 def test_the_prefix_is_removed_before_verify() -> None:
     verify = Spy(accept)
     strategy = APIKeyStrategy(verify, header="Authorization", prefix="Api-Key ")
@@ -340,3 +346,32 @@ def test_a_guarded_call_with_a_duplicate_key_header_answers_400(passport: Passpo
     response = passport.authenticate("apikey", session=False).run(request)
     assert response is not None and response.status == 400
     assert request.user is None
+
+
+# -- sync apps -------------------------------------------------------------------------------
+
+
+def test_a_def_verify_in_a_sync_app_never_starts_an_event_loop(monkeypatch: pytest.MonkeyPatch) -> None:
+    def no_loop(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("an event loop was started")
+
+    monkeypatch.setattr(asyncio, "Runner", no_loop)
+    monkeypatch.setattr(asyncio, "new_event_loop", no_loop)
+    assert run_strategy(APIKeyStrategy(accept), with_headers({"X-API-Key": KEY})).user == USER
+    assert run_strategy(APIKeyStrategy(accept), with_headers({"X-API-Key": "x"})).message == "Unknown API key"
+
+
+def test_one_instance_serves_concurrent_threads_without_mixing_them() -> None:
+    import random
+    import time
+    from concurrent.futures import ThreadPoolExecutor
+
+    def verify(key: str) -> Any:
+        time.sleep(random.random() / 1000)
+        return {"key": key}
+
+    strategy = APIKeyStrategy(verify)
+    keys = [f"key-{i}" for i in range(60)]
+    with ThreadPoolExecutor(8) as pool:
+        results = list(pool.map(lambda k: run_strategy(strategy, with_headers({"X-API-Key": k})), keys))
+    assert [r.user["key"] for r in results] == keys

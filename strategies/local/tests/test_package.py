@@ -1,4 +1,5 @@
 import importlib.metadata
+from typing import Any
 
 import pytest
 
@@ -67,14 +68,15 @@ def test_verify_is_required() -> None:
         ("max_length", 4.5),
     ],
 )
-def test_options_of_the_wrong_type_are_refused_at_construction(option: str, value: object) -> None:
+def test_options_of_the_wrong_type_are_refused_at_construction(option: str, value: Any) -> None:
+    options: dict[str, Any] = {option: value}
     with pytest.raises(TypeError, match=option):
-        LocalStrategy(lambda u, p: None, **{option: value})
+        LocalStrategy(lambda u, p: None, **options)
 
 
 def test_options_are_keyword_only() -> None:
     with pytest.raises(TypeError):
-        LocalStrategy(lambda u, p: None, "user")  # type: ignore[misc]
+        LocalStrategy(lambda u, p: None, "user")  # type: ignore[call-arg]
 
 
 def test_repr_names_the_fields_only() -> None:

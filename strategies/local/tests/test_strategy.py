@@ -265,12 +265,16 @@ async def test_either_kind_of_verify_works_in_async_mode(verify: Any) -> None:
     assert (missing.action, missing.status) == ("fail", 400)
 
 
-def test_authenticate_is_a_plain_function_that_finishes_in_sync_mode(spy: Any) -> None:
-    # No event loop is started for a def verify: authenticate acts before it returns.
+def test_a_def_verify_in_a_sync_app_never_starts_an_event_loop(spy: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    def no_loop(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("an event loop was started")
+
     strategy = LocalStrategy(spy)
     assert not asyncio.iscoroutinefunction(strategy.authenticate)
-    result = run_strategy(strategy, post(LOGIN))
-    assert result.action == "success"
+    monkeypatch.setattr(asyncio, "Runner", no_loop)
+    monkeypatch.setattr(asyncio, "new_event_loop", no_loop)
+    assert run_strategy(strategy, post(LOGIN)).action == "success"
+    assert run_strategy(strategy, post({"username": "ann", "password": "x"})).action == "fail"
 
 
 async def test_a_plain_def_verify_runs_off_the_event_loop_in_async_mode() -> None:

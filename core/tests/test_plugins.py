@@ -317,6 +317,19 @@ def test_a_refusal_needs_a_4xx_or_5xx_status():
         Refusal(302, "go away")
 
 
+@pytest.mark.parametrize("header", [("Retry-After", "30\r\nSet-Cookie: x=1"), ("X\nY", "1"), ("Retry-After", 30)])
+def test_refusal_headers_that_could_split_the_response_are_refused(header):
+    with pytest.raises(ValueError, match="without CR, LF or NUL"):
+        Refusal(429, "slow down", [header])
+
+
+def test_refusal_headers_are_kept_immutable():
+    headers = [("Retry-After", "30")]
+    refusal = Refusal(429, "slow down", headers)
+    headers.append(("X-Other", "1"))
+    assert refusal.headers == (("Retry-After", "30"),)
+
+
 # -- failing plugins -------------------------------------------------------------------------
 
 
@@ -428,6 +441,17 @@ def test_wrapper_hookimpls_are_refused(passport):
     with pytest.raises(PluginError, match="as a wrapper"):
         passport.register_plugin(Wrapper(), "wrapper")
     assert not passport.plugin_manager.has_plugin("wrapper")
+
+
+def test_async_def_hookimpls_are_refused_rather_than_never_awaited(passport):
+    class Async:
+        @hookimpl
+        async def passport_login(self, user):
+            pass
+
+    with pytest.raises(PluginError, match="implements passport_login as async def"):
+        passport.register_plugin(Async(), "async")
+    assert not passport.plugin_manager.has_plugin("async")
 
 
 def test_tryfirst_runs_before_newer_plugins(passport):

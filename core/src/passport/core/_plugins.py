@@ -21,6 +21,7 @@ import importlib_metadata
 import pluggy
 
 from . import hookspecs
+from ._async import is_async_callable
 from ._discovery import StrategyInfo
 from ._errors import PluginError
 
@@ -70,7 +71,8 @@ class PluginHost:
         """Register ``plugin`` and check its hooks now, so a typo fails at startup, not never.
 
         :raises PluginError: an unknown ``passport_*`` hook, an argument the hook does not have,
-            or a wrapper implementation (passport calls hooks itself and does not run wrappers).
+            an ``async def`` implementation (hooks are called synchronously), or a wrapper
+            implementation (passport calls hooks itself and does not run wrappers).
         :raises ValueError: the plugin or the name is already registered, or the name is blocked.
         """
         manager = self.manager
@@ -93,6 +95,9 @@ class PluginHost:
                     problem = f"implements {caller.name}, which is not a passport hook (see passport.core.hookspecs)"
                 elif impl.wrapper or impl.hookwrapper:
                     problem = f"marks {caller.name} as a wrapper, which passport hooks do not support"
+                elif is_async_callable(impl.function):
+                    # It would return a coroutine nobody awaits: the hook would silently never run.
+                    problem = f"implements {caller.name} as async def; hooks are called synchronously"
                 if problem is not None:
                     manager.unregister(plugin)
                     raise PluginError(f"plugin {registered!r} {problem}", registered)

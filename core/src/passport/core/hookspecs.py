@@ -55,7 +55,8 @@ class Refusal:
 
     :ivar status: the HTTP status (4xx or 5xx).
     :ivar message: shown through flash and session messages, and as the failure's message.
-    :ivar headers: extra ``(name, value)`` response headers.
+    :ivar headers: extra ``(name, value)`` response headers (kept as a tuple; CR, LF and NUL
+        are refused, since they would split the response).
     """
 
     status: int = 429
@@ -65,6 +66,11 @@ class Refusal:
     def __post_init__(self) -> None:
         if type(self.status) is not int or not 400 <= self.status <= 599:
             raise ValueError(f"Refusal status must be a 4xx or 5xx code, got {self.status!r}")
+        headers = tuple((name, value) for name, value in self.headers)
+        for name, value in headers:
+            if type(name) is not str or type(value) is not str or any(c in name + value for c in "\r\n\0"):
+                raise ValueError(f"Refusal headers must be str pairs without CR, LF or NUL, got {name!r}")
+        object.__setattr__(self, "headers", headers)  # frozen: keep an immutable copy
 
 
 # -- attempt phase --------------------------------------------------------------------------

@@ -114,6 +114,11 @@ def test_a_class_or_a_factory_is_built_once_and_shared(monkeypatch):
     assert check_strategy(Form, hostile=False).ok
 
 
+async def test_the_kit_refuses_a_running_loop_and_says_what_to_do():
+    with pytest.raises(RuntimeError, match=r"asyncio.to_thread\(check_strategy"):
+        check_strategy(Form(), hostile=False)
+
+
 async def test_the_kit_can_be_called_from_async_tests_through_a_thread():
     report = await asyncio.to_thread(check_strategy, Form(), hostile=False)
     assert report.ok

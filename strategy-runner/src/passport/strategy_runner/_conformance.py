@@ -388,7 +388,13 @@ def check_strategy(
     :raises TypeError: ``strategy`` is neither a strategy nor a factory of one, or a request
         dict has unknown keys.
     :raises ValueError: a secret is shorter than 4 characters.
+    :raises RuntimeError: called inside a running event loop (it runs loops of its own).
     """
+    if asyncio.events._get_running_loop() is not None:
+        raise RuntimeError(
+            "check_strategy() runs its own event loops and cannot run inside a running one; call it from a "
+            "plain def test, or use `await asyncio.to_thread(check_strategy, ...)`"
+        )
     instance = _resolve(strategy)
     texts = _Texts(secrets)
     named = _named(requests)

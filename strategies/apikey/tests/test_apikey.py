@@ -375,3 +375,9 @@ def test_one_instance_serves_concurrent_threads_without_mixing_them() -> None:
     with ThreadPoolExecutor(8) as pool:
         results = list(pool.map(lambda k: run_strategy(strategy, with_headers({"X-API-Key": k})), keys))
     assert [r.user["key"] for r in results] == keys
+
+
+@pytest.mark.parametrize("message", ["Key revoked", "Key revoked\r\nX-Evil: 1"])
+def test_a_string_rejection_info_is_a_message_never_a_challenge(message: str) -> None:
+    result = run_strategy(APIKeyStrategy(lambda k: (None, message)), with_headers({"X-API-Key": KEY}))
+    assert (result.action, result.status, result.message, result.challenge) == ("fail", None, message, None)

@@ -304,3 +304,9 @@ async def test_one_instance_serves_concurrent_requests_without_mixing_them() -> 
         *(arun_strategy(strategy, post({"username": n, "password": f"pw-{n}"})) for n in names)
     )
     assert [r.user["username"] for r in results] == names
+
+
+@pytest.mark.parametrize("message", ["Incorrect password.", "No user named ann\r\nX-Evil: 1"])
+def test_a_string_rejection_info_is_a_message_never_a_challenge(message: str) -> None:
+    result = run_strategy(LocalStrategy(lambda u, p: (None, message)), post(LOGIN))
+    assert (result.action, result.status, result.message, result.challenge) == ("fail", None, message, None)

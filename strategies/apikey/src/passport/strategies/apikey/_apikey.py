@@ -46,7 +46,8 @@ class APIKeyStrategy(Strategy):
       ``fail({"message": "Malformed API key"}, 400)``.
 
     Otherwise verify gets the key exactly as sent (only the prefix is removed); a rejection fails
-    with verify's info and no status (401). Per-route options are ignored.
+    with verify's info and no status (401), a string info standing for ``{"message": info}``.
+    Per-route options are ignored.
 
     :param verify: the function that looks the key up.
     :param header: the header to read (case-insensitive), or ``None`` to read only the query.
@@ -141,6 +142,7 @@ class APIKeyStrategy(Strategy):
     def _verified(self, result: tuple[Any, Any]) -> None:
         user, info = result
         if user is None:
-            self.fail(info)  # no status: 401
+            # A string is a message, not a WWW-Authenticate value (see LocalStrategy).
+            self.fail({"message": info} if isinstance(info, str) else info)  # no status: 401
         else:
             self.success(user, info)

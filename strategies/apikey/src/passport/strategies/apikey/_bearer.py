@@ -118,8 +118,9 @@ class BearerStrategy(Strategy):
             self.fail(self._missing)
             return None
         if type(token) is not str or not _B64TOKEN.fullmatch(token):
+            # a repeated field (a list), a JSON value, "Bearer " with nothing after it, junk
             self._bad_request()
-            return None  # a repeated field (list), a JSON value, "Bearer ", junk
+            return None
 
         def verified(result: tuple[Any, Any]) -> None:
             self._verified(result, token)

@@ -57,7 +57,8 @@ class LocalStrategy(Strategy):
     ``pass_request=True``), ``def`` or ``async def``, returns the user, ``None``/``False`` for
     wrong credentials, or ``(user_or_false, info)``; it raises only for server errors (the
     ``error`` action). A rejection fails with verify's info as the challenge and no status
-    (401), so ``(None, {"message": "Incorrect password."})`` reaches a ``failure_flash``.
+    (401), so ``(None, {"message": "Incorrect password."})`` reaches a ``failure_flash``; a string
+    info is taken as that message (``(None, "Incorrect password.")`` means the same).
 
     Before verify runs, each credential must be a non-empty ``str`` (a repeated field, a JSON
     object, array, number, boolean or null is refused: no NoSQL operator ever reaches a query),
@@ -146,6 +147,8 @@ class LocalStrategy(Strategy):
     def _verified(self, result: tuple[Any, Any]) -> None:
         user, info = result
         if user is None:
-            self.fail(info)  # no status: 401, as Passport-local
+            # A string is a message here, not a WWW-Authenticate value (Passport-local would send
+            # it as one, and a CR or LF in it would make the core refuse the challenge).
+            self.fail({"message": info} if isinstance(info, str) else info)  # no status: 401
         else:
             self.success(user, info)

@@ -274,3 +274,60 @@ def test_a_guard_redirects_then_logs_the_user_in(make_strategy, browser):
 def test_scope_reaches_the_provider(make_strategy, provider, browser, scope):
     assert browser.login(make_strategy(scope=scope), {}).action == "success"
     assert provider.requests[0].args["scope"] == "read write"
+
+
+def test_without_a_callback_url_no_redirect_uri_is_sent_in_either_leg(make_strategy, provider, browser, qs):
+    strategy = make_strategy(callback_url=None)
+    session = {}
+    first = browser.start(strategy, session)
+    assert "redirect_uri" not in qs(first.url)
+    assert browser.callback(strategy, browser.consent(first.url), session).action == "success"
+    assert "redirect_uri" not in provider.token_requests[0].form
+
+
+def test_a_route_callback_url_is_used_in_both_legs(make_strategy, provider, browser, qs):
+    options = {"callback_url": "http://app.test/other/callback"}
+    result = browser.login(make_strategy(), {}, options=options)
+    assert result.action == "success", result.error
+    assert provider.requests[0].args["redirect_uri"] == "http://app.test/other/callback"
+    assert provider.token_requests[0].form["redirect_uri"] == "http://app.test/other/callback"
+
+
+def test_a_relative_callback_follows_the_scheme_of_an_https_request(make_strategy, provider, browser, qs):
+    strategy = make_strategy(callback_url="/auth/provider/callback")
+    session = {}
+    first = browser.callback(strategy, "https://app.test/auth/provider", session)
+    location = browser.consent(first.url)
+    assert location.startswith("https://app.test/auth/provider/callback?")
+    assert browser.callback(strategy, location, session).action == "success"
+    assert provider.token_requests[0].form["redirect_uri"] == "https://app.test/auth/provider/callback"
+
+
+def test_loopback_endpoints_need_no_insecure_transport_variable(make_strategy, browser, monkeypatch):
+    import os
+
+    monkeypatch.delenv("OAUTHLIB_INSECURE_TRANSPORT", raising=False)
+    assert browser.login(make_strategy(), {}).action == "success"
+    assert "OAUTHLIB_INSECURE_TRANSPORT" not in os.environ
+
+
+@pytest.mark.parametrize(("state", "info"), [(True, {"state": True}), (False, {}), (None, {}), (0, {"state": 0})])
+def test_route_state_values_are_kept_as_passport_does(make_strategy, browser, state, info):
+    assert browser.login(make_strategy(), {}, options={"state": state}).info == info
+
+
+def test_a_route_string_state_is_application_state_never_the_literal_state_parameter(make_strategy, browser, qs):
+    strategy = make_strategy()
+    session = {}
+    first = browser.start(strategy, session, {"state": "foo123"})
+    assert qs(first.url)["state"] != "foo123"
+    result = browser.callback(strategy, browser.consent(first.url), session, {"state": "foo123"})
+    assert result.info == {"state": "foo123"}
+
+
+def test_a_form_post_callback_without_a_callback_url_succeeds(make_strategy, browser, qs):
+    strategy = make_strategy(callback_url=None, state=False, pkce=False)
+    first = browser.start(strategy, {})
+    code = qs(browser.consent(first.url))["code"]
+    result = browser.callback(strategy, "http://app.test/cb", {}, method="POST", body={"code": code})
+    assert result.action == "success", result.error

@@ -254,3 +254,21 @@ def test_a_verified_state_without_a_verifier_fails_when_pkce_is_on(make_strategy
     result = run_strategy(make_strategy(store=NoVerifier()), make_request(url="http://app.test/cb?code=abc&state=x"))
     assert (result.action, result.status, result.message) == ("fail", 403, UNABLE)
     assert provider.token_requests == []
+
+
+def test_a_custom_store_verify_that_raises_is_an_error(make_strategy, provider, browser):
+    class Broken(MemoryStore):
+        def verify(self, request, handle, meta):
+            raise RuntimeError("cache down")
+
+    result = browser.callback(make_strategy(store=Broken()), "http://app.test/cb?code=abc&state=h0", {})
+    assert (result.action, str(result.error)) == ("error", "cache down")
+    assert provider.token_requests == []
+
+
+def test_an_error_callback_without_state_leaves_pending_flows_alone(make_strategy, browser):
+    strategy = make_strategy()
+    session = {}
+    first = browser.start(strategy, session)
+    assert browser.callback(strategy, "http://app.test/cb?error=access_denied", session).action == "fail"
+    assert browser.callback(strategy, browser.consent(first.url), session).action == "success"

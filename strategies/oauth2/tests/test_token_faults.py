@@ -270,3 +270,25 @@ def test_the_token_request_has_the_expected_shape(exchange, faults):
     assert headers["user-agent"].startswith("passport-strategy-oauth2/")
     assert b"client_secret=client-secret-canary" in body
     assert b"code_verifier=" in body
+
+
+@pytest.mark.parametrize("fault", ["redirect", "reset", "html", "trickle", "oauth-error"])
+def test_faults_log_no_secret_at_debug(exchange, faults, debug_logs, fault):
+    if fault == "redirect":
+        faults.respond("307 Temporary Redirect", b"", {"Location": faults.url + "/stolen?code=code-canary-77"})
+    elif fault == "reset":
+        faults.behave(faults.reset)
+    elif fault == "html":
+        faults.respond("502 Bad Gateway", b"<html>" + CANARY.encode() + b"</html>", {"Content-Type": "text/html"})
+    elif fault == "trickle":
+        faults.trickle(b"HTTP/1.1 200 OK\r\nContent-Length: 60\r\n\r\n", b'{"access_token": "' + CANARY.encode(), 0.2)
+    else:
+        faults.respond(
+            "400 Bad Request", b'{"error": "invalid_grant", "error_description": "' + CANARY.encode() + b'"}'
+        )
+    result, _ = exchange()
+    assert result.action == "error"
+    logged = "\n".join(f"{r.name} {r.getMessage()}" for r in debug_logs.records)
+    for secret in ("client-secret-canary", "code-canary-77"):
+        assert secret not in logged
+    assert CANARY not in logged

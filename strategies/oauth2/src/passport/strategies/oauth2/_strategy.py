@@ -326,12 +326,14 @@ class OAuth2Strategy(Strategy):
         self.redirect(authorization_redirect(self._authorization_url, params, self._client_id))
 
     async def _provider_error(self, request: Request, params: Mapping[str, Any], meta: dict[str, Any]) -> None:
-        # The flow is over either way: consume its state so it cannot be completed later.
+        # The flow is over either way: consume its state so it cannot be completed later. An error
+        # callback without any state names no flow, so it leaves the pending ones alone.
         state = params.get("state")
-        try:
-            await self._store_call("verify", request, state if isinstance(state, str) else None, meta)
-        except SessionError:
-            pass
+        if isinstance(state, str) and state:
+            try:
+                await self._store_call("verify", request, state, meta)
+            except SessionError:
+                pass
         code = clean_text(params.get("error"))
         description = clean_text(params.get("error_description"))
         if code == "access_denied":

@@ -22,11 +22,11 @@ Installed, this is also a pytest plugin with the fixtures ``strategy_runner``,
 ``async_strategy_runner``, ``passport_request`` and ``strategy_conformance``.
 """
 
-from ._conformance import ConformanceError
-from ._conformance import ConformanceReport
-from ._conformance import Problem
 from ._conformance import check_strategy
 from ._hostile import hostile_requests
+from ._report import ConformanceError
+from ._report import ConformanceReport
+from ._report import Problem
 from ._request import TestRequest
 from ._request import make_request
 from ._runner import Result

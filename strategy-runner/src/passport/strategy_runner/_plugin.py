@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
-from ._conformance import ConformanceError
-from ._conformance import ConformanceReport
 from ._conformance import check_strategy
+from ._report import ConformanceError
+from ._report import ConformanceReport
 from ._request import TestRequest
 from ._request import make_request
 from ._runner import Result

@@ -430,6 +430,7 @@ def test_an_argument_the_hook_does_not_have_is_refused_at_registration(passport)
 
     with pytest.raises(PluginError, match="'greedy' is invalid"):
         passport.register_plugin(Greedy(), "greedy")
+    assert not passport.plugin_manager.has_plugin("greedy")
 
 
 def test_wrapper_hookimpls_are_refused(passport):

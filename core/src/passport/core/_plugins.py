@@ -83,6 +83,8 @@ class PluginHost:
         try:
             registered = manager.register(plugin, name)
         except pluggy.PluginValidationError as exc:
+            if manager.is_registered(plugin):  # older pluggy may have registered it half-way
+                manager.unregister(plugin)
             raise PluginError(f"plugin {name!r} is invalid: {exc}", name) from exc
         if registered is None:  # pluggy answers None for a blocked name
             raise ValueError(f"plugin name {name!r} is blocked")

@@ -14,7 +14,6 @@ from collections.abc import Mapping
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 from typing import Any
-from urllib.parse import parse_qsl
 from urllib.parse import quote_plus
 from urllib.parse import urlsplit
 
@@ -30,12 +29,16 @@ from . import _http
 from ._errors import AuthorizationError
 from ._errors import InternalOAuthError
 from ._errors import OAuthError
-from ._errors import TokenError
 from ._errors import clean_text
 from ._state import UNABLE_TO_VERIFY
 from ._state import NullStateStore
 from ._state import SessionStateStore
 from ._state import StateStore
+from ._token import TOKEN_FAILED
+from ._token import Tokens
+from ._token import checked_tokens
+from ._token import oauth_error
+from ._token import token_body
 from ._urls import authorization_redirect
 from ._urls import check_endpoint
 from ._urls import resolve_callback
@@ -49,8 +52,6 @@ PKCE_METHODS = ("S256", "plain")
 CLIENT_AUTH_METHODS = ("client_secret_post", "client_secret_basic")
 MAX_CODE = 2048
 INVALID_CODE = "Invalid authorization code."
-TOKEN_FAILED = "Failed to obtain access token"
-Tokens = tuple[str, str | None, dict[str, Any]]
 
 
 def _challenge(verifier: str, method: str) -> str:
@@ -232,17 +233,7 @@ class OAuth2Strategy(Strategy):
         The default reads an RFC 6749 §5.2 JSON body into a :class:`TokenError`. When this
         returns ``None`` or raises, the error is an :class:`InternalOAuthError`.
         """
-        try:
-            data = json.loads(body)
-        except (ValueError, RecursionError):
-            return None
-        if not isinstance(data, dict) or not isinstance(data.get("error"), str):
-            return None
-        return TokenError(
-            clean_text(data.get("error_description")),
-            clean_text(data["error"][:64]),
-            clean_text(data.get("error_uri")),
-        )
+        return oauth_error(body)
 
     def fetch_json(self, url: str, access_token: str | None = None, *, what: str = "user profile") -> Any:
         """GET ``url`` (with ``Authorization: Bearer <access_token>``) and return its JSON.
@@ -434,19 +425,10 @@ class OAuth2Strategy(Strategy):
         status = answer.status
         if status >= 500:
             raise InternalOAuthError(TOKEN_FAILED, upstream_status=status)
-        data = _token_body(answer)
+        data = token_body(answer)
         if not 200 <= status < 300 or data is None or "error" in data:
             raise self._token_error(answer, hidden)
-        access_token = data.get("access_token")
-        token_type = data.get("token_type")
-        refresh_token = data.pop("refresh_token", None)
-        if not isinstance(access_token, str) or not access_token:
-            raise InternalOAuthError(TOKEN_FAILED, upstream_status=status)
-        if token_type is not None and (not isinstance(token_type, str) or token_type.lower() not in self.token_types):
-            raise InternalOAuthError(f"{TOKEN_FAILED} (unsupported token_type)", upstream_status=status)
-        if refresh_token is not None and not isinstance(refresh_token, str):
-            raise InternalOAuthError(f"{TOKEN_FAILED} (malformed refresh_token)", upstream_status=status)
-        return access_token, refresh_token or None, data
+        return checked_tokens(data, status, self.token_types)
 
     def _token_error(self, answer: _http.Answer, hidden: Sequence[str | None]) -> BaseException:
         try:
@@ -461,18 +443,3 @@ class OAuth2Strategy(Strategy):
             err.message = clean_text(err.message, hidden)
             err.args = (err.message,)
         return err
-
-
-def _token_body(answer: _http.Answer) -> dict[str, Any] | None:
-    """The token response as a dict: JSON, or form-encoded when the provider says so."""
-    try:
-        data = json.loads(answer.body)
-    except (ValueError, RecursionError):
-        content_type = answer.headers.get("Content-Type", "").split(";")[0].strip().lower()
-        if content_type != "application/x-www-form-urlencoded":
-            return None
-        try:
-            return dict(parse_qsl(answer.body.decode("ascii"), keep_blank_values=True, strict_parsing=True))
-        except ValueError:
-            return None
-    return data if isinstance(data, dict) else None

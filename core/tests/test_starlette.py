@@ -2,6 +2,7 @@
 
 import asyncio
 import contextlib
+import copy
 import threading
 import time
 import warnings
@@ -553,6 +554,9 @@ def test_passport_user_exposes_the_apps_user() -> None:
     user = PassportUser(User("7", "Seven"))
     assert (user.is_authenticated, user.display_name, user.identity, user.name) == (True, "Seven", "7", "Seven")
     assert PassportUser({"username": "ann"}).display_name == "ann"
+    assert copy.copy(user).user is user.user
+    with pytest.raises(AttributeError):
+        _ = user.missing
 
 
 async def test_a_slow_sync_verify_does_not_block_the_event_loop() -> None:

@@ -24,7 +24,9 @@ functions and serializers run in worker threads, so they never block the event l
 Starlette's ``SessionMiddleware`` keeps the session in a signed cookie, with no identifier to
 rotate: login and logout *clear* it, and a copied cookie stays valid until ``max_age``. With a
 server-side session backend, pass ``regenerate_session=fn(connection)`` to issue a new id.
-``.protect`` is for Starlette endpoints; FastAPI path operations use ``Depends(guard)``.
+``.protect`` is for Starlette endpoints; FastAPI path operations use ``Depends(guard)``. Flash
+messages wait in the session for :func:`get_flashed_messages`. ``fail_with_error`` raises an
+``AuthenticationError`` that Starlette also renders as an ``HTTPException`` with every challenge.
 """
 
 from __future__ import annotations
@@ -106,6 +108,8 @@ class PassportUser(BaseUser):
         self.user = user
 
     def __getattr__(self, name: str) -> Any:
+        if name.startswith("__") or "user" not in self.__dict__:  # copy/pickle probes; half-built objects
+            raise AttributeError(name)
         return getattr(self.__dict__["user"], name)
 
     @property

@@ -13,9 +13,11 @@ runs the template's own tests against the installed wheel.
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import pathlib
+import shutil
 import subprocess
 import sys
 import textwrap
@@ -95,10 +97,29 @@ json.dump({
 """
 
 
+def build_and_install(source: pathlib.Path, dist: pathlib.Path, target: pathlib.Path, wheel_glob: str) -> None:
+    """Build ``source`` offline with the hatchling installed here, then install the wheel into
+    ``target`` with pip (or ``uv pip`` in environments made by uv, which have no pip)."""
+    pytest.importorskip("hatchling", reason="building the test wheel offline needs hatchling installed")
+    if importlib.util.find_spec("pip") is not None:
+        pip = [sys.executable, "-m", "pip", "--disable-pip-version-check", "--no-input", "-q"]
+        build = [*pip, "wheel", "--no-deps", "--no-build-isolation", "-w", str(dist), str(source)]
+        install = [*pip, "install", "--no-deps", "--no-index", "--target", str(target)]
+    elif (uv := shutil.which("uv")) is not None:
+        build = [uv, "build", "-q", "--wheel", "--no-build-isolation", "--python", sys.executable]
+        build += ["--out-dir", str(dist), str(source)]
+        install = [uv, "pip", "install", "-q", "--no-deps", "--offline", "--python", sys.executable]
+        install += ["--target", str(target)]
+    else:
+        pytest.skip("neither pip nor uv is available to build and install the test wheel")
+    subprocess.run(build, check=True, timeout=300)
+    (wheel,) = dist.glob(wheel_glob)
+    subprocess.run([*install, str(wheel)], check=True, timeout=300)
+
+
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> pathlib.Path:
     """A folder where pip installed the freshly built passport-strategy-acme wheel."""
-    pytest.importorskip("hatchling", reason="building the test wheel offline needs hatchling installed")
     root = tmp_path_factory.mktemp("acme")
     source = root / "passport-strategy-acme"
     package = source / "src" / "passport" / "strategies" / "acme"
@@ -107,11 +128,8 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> pathlib.Path:
     (source / "README.md").write_text("# passport-strategy-acme\n")
     (package / "__init__.py").write_text(textwrap.dedent(MODULE))
     (package / "py.typed").write_text("")
-    dist, target = root / "dist", root / "site"
-    pip = [sys.executable, "-m", "pip", "--disable-pip-version-check", "--no-input", "-q"]
-    subprocess.run([*pip, "wheel", "--no-deps", "--no-build-isolation", "-w", dist, source], check=True, timeout=300)
-    (wheel,) = dist.glob("passport_strategy_acme-1.2.3-*.whl")
-    subprocess.run([*pip, "install", "--no-deps", "--no-index", "--target", target, wheel], check=True, timeout=300)
+    target = root / "site"
+    build_and_install(source, root / "dist", target, "passport_strategy_acme-1.2.3-*.whl")
     return target
 
 
@@ -170,10 +188,7 @@ def test_the_strategy_template_renamed_builds_installs_and_passes_its_own_tests(
     """The copy-and-rename recipe of docs/authoring.md, on strategies/_template."""
     if not TEMPLATE.is_dir():
         pytest.skip("strategies/_template is not part of this checkout")
-    pytest.importorskip("hatchling", reason="building the test wheel offline needs hatchling installed")
     pytest.importorskip("pytest_asyncio", reason="the template's tests use pytest-asyncio")
-    import shutil
-
     source = tmp_path / "passport-strategy-zeta"
     shutil.copytree(TEMPLATE, source, ignore=shutil.ignore_patterns("__pycache__", ".*"))
     (source / "src" / "passport" / "strategies" / "example").rename(source / "src" / "passport" / "strategies" / "zeta")
@@ -181,11 +196,8 @@ def test_the_strategy_template_renamed_builds_installs_and_passes_its_own_tests(
         if path.is_file() and path.name != "LICENSE" and path.suffix in (".py", ".toml", ".md", ""):
             text = path.read_text(encoding="utf-8")
             path.write_text(text.replace("example", "zeta").replace("Example", "Zeta"), encoding="utf-8")
-    pip = [sys.executable, "-m", "pip", "--disable-pip-version-check", "--no-input", "-q"]
-    dist, site = tmp_path / "dist", tmp_path / "site"
-    subprocess.run([*pip, "wheel", "--no-deps", "--no-build-isolation", "-w", dist, source], check=True, timeout=300)
-    (wheel,) = dist.glob("passport_strategy_zeta-*.whl")
-    subprocess.run([*pip, "install", "--no-deps", "--no-index", "--target", site, wheel], check=True, timeout=300)
+    site = tmp_path / "site"
+    build_and_install(source, tmp_path / "dist", site, "passport_strategy_zeta-*.whl")
     assert not (site / "passport" / "__init__.py").exists()
     assert not (site / "passport" / "strategies" / "__init__.py").exists()
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(site), os.environ.get("PYTHONPATH", "")])}

@@ -63,6 +63,8 @@ def test_malformed_options_are_refused_at_construction(options: dict[str, Any], 
 
 def test_the_defaults_read_x_api_key_without_prefix_or_query() -> None:
     assert repr(APIKeyStrategy(accept)) == "<APIKeyStrategy header='x-api-key' prefix='' query=None>"
+    query_only = APIKeyStrategy(accept, header=None, query="api_key")
+    assert repr(query_only) == "<APIKeyStrategy header=None prefix='' query='api_key'>"
 
 
 @pytest.mark.parametrize("prefix", [None, ""])

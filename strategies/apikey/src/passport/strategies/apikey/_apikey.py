@@ -92,20 +92,28 @@ class APIKeyStrategy(Strategy):
         if type(pass_request) is not bool:
             raise TypeError(f"pass_request must be True or False, got {pass_request!r}")
         self._verify: Final = verify
-        self._header: Final = header.lower() if header is not None else None
+        self._header: Final = header.lower() if header is not None else ""  # "": query only
         self._prefix: Final = prefix or ""
         self._prefix_length: Final = len(self._prefix)
         self._query: Final = query
         self._pass_request: Final = pass_request
+        # The default set-up (one header, no prefix, no query) gets a fast path in authenticate.
+        self._plain: Final = header is not None and not prefix and query is None and not pass_request
+        self._on_verified: Final = self._verified  # bound once, not on every request
 
     def __repr__(self) -> str:
-        return f"<APIKeyStrategy header={self._header!r} prefix={self._prefix!r} query={self._query!r}>"
+        return f"<APIKeyStrategy header={self._header or None!r} prefix={self._prefix!r} query={self._query!r}>"
 
     def authenticate(self, request: Request, options: Mapping[str, Any]) -> None | Awaitable[None]:
         """Find exactly one well-formed key, then ask verify (see the class docstring)."""
         # The hot path of every API call: attribute reads and str methods only.
+        if self._plain:
+            key = request.headers.get(self._header)
+            if key and "," not in key and key.isascii() and key.isprintable():
+                return call_verify(self._verify, key).then(self._on_verified)
+            # Anything else is refused below, by the general path.
         key = None
-        if self._header is not None:
+        if self._header:
             key = request.headers.get(self._header)
             if key and self._prefix_length:
                 if key.startswith(self._prefix):
@@ -133,8 +141,8 @@ class APIKeyStrategy(Strategy):
             self._refuse(MALFORMED_KEY)
             return None
         if self._pass_request:
-            return call_verify(self._verify, request, key).then(self._verified)
-        return call_verify(self._verify, key).then(self._verified)
+            return call_verify(self._verify, request, key).then(self._on_verified)
+        return call_verify(self._verify, key).then(self._on_verified)
 
     def _refuse(self, message: str) -> None:
         self.fail({"message": message}, 400)

@@ -44,7 +44,7 @@ def test_internal_oauth_error_is_a_bad_gateway_with_the_upstream_status():
     err = InternalOAuthError("Failed to obtain access token", upstream_status=503)
     assert (err.status, err.upstream_status, err.code) == (502, 503, None)
     assert str(err) == "Failed to obtain access token"
-    assert repr(err) == "InternalOAuthError(message='Failed to obtain access token', upstream_status=503)"
+    assert repr(err) == ("InternalOAuthError(message='Failed to obtain access token', upstream_status=503, status=502)")
 
 
 def test_all_errors_share_a_base_class():

@@ -331,3 +331,15 @@ def test_a_form_post_callback_without_a_callback_url_succeeds(make_strategy, bro
     code = qs(browser.consent(first.url))["code"]
     result = browser.callback(strategy, "http://app.test/cb", {}, method="POST", body={"code": code})
     assert result.action == "success", result.error
+
+
+def test_concurrent_logins_in_threads_through_one_strategy_stay_separate(make_strategy, provider, browser):
+    from concurrent.futures import ThreadPoolExecutor
+
+    strategy = make_strategy(lambda access_token, refresh_token, profile: {"token": access_token})
+    with ThreadPoolExecutor(4) as pool:
+        results = list(pool.map(lambda _: browser.login(strategy, {}), range(8)))
+    assert all(r.action == "success" for r in results)
+    assert len({r.user["token"] for r in results}) == 8
+    verifiers = {r.form["code_verifier"] for r in provider.token_requests}
+    assert len(verifiers) == 8

@@ -292,3 +292,26 @@ def test_faults_log_no_secret_at_debug(exchange, faults, debug_logs, fault):
     for secret in ("client-secret-canary", "code-canary-77"):
         assert secret not in logged
     assert CANARY not in logged
+
+
+def test_a_silent_profile_endpoint_times_out_too(provider, browser, faults):
+    faults.behave(faults.silence)
+
+    class SlowProfile(OAuth2Strategy):
+        def user_profile(self, access_token):
+            return self.fetch_json(faults.url + "/user", access_token)
+
+    strategy = SlowProfile(
+        verify,
+        authorization_url=provider.authorization_url,
+        token_url=provider.token_url,
+        client_id="client-abc123",
+        client_secret=provider.client_secret,
+        callback_url="http://app.test/auth/provider/callback",
+        timeout=FAST,
+    )
+    start = time.monotonic()
+    result = browser.login(strategy, {})
+    assert isinstance(result.error, InternalOAuthError)
+    assert str(result.error) == "Failed to fetch user profile (timed out)"
+    assert time.monotonic() - start < FAST + 1.5

@@ -129,4 +129,7 @@ class InternalOAuthError(OAuthError):
         return 502
 
     def __repr__(self) -> str:
-        return f"InternalOAuthError(message={self.message!r}, upstream_status={self.upstream_status!r})"
+        return (
+            f"InternalOAuthError(message={self.message!r}, upstream_status={self.upstream_status!r}, "
+            f"status={self.status!r})"
+        )

@@ -22,7 +22,9 @@ PACKAGES: dict[str, str] = {
     "local": "strategies/local",
     "apikey": "strategies/apikey",
     "oauth2": "strategies/oauth2",
+    "demo": "demo",  # the runnable demo app (package passport_demo, outside the passport namespace)
 }
+STRATEGIES = ["-e", "strategies/local", "-e", "strategies/apikey", "-e", "strategies/oauth2"]
 INSTALL: dict[str, list[str]] = {
     # The core's tests drive guards with the runner's test request and use both adapters.
     "core": ["-e", "core[flask,starlette,test]", "-e", "strategy-runner"],
@@ -30,6 +32,7 @@ INSTALL: dict[str, list[str]] = {
     "local": ["-e", "core", "-e", "strategy-runner", "-e", "strategies/local[test]"],
     "apikey": ["-e", "core", "-e", "strategy-runner", "-e", "strategies/apikey[test]"],
     "oauth2": ["-e", "core", "-e", "strategy-runner", "-e", "strategies/oauth2[test]"],
+    "demo": ["-e", "core[flask,starlette]", "-e", "strategy-runner", *STRATEGIES, "-e", "demo[test]"],
 }
 TYPE_STUBS = ["types-requests", "types-oauthlib"]
 
@@ -72,7 +75,8 @@ def lint(session: nox.Session) -> None:
 def typecheck(session: nox.Session) -> None:
     """Type-check every distribution's src/ with mypy --strict."""
     session.install("mypy>=1.11", *TYPE_STUBS, "-e", "core[flask,starlette]", *_all_distributions(editable=True)[2:])
-    session.run("mypy", *[f"{path}/src/passport" for path in PACKAGES.values()])
+    libraries = [f"{path}/src/passport" for name, path in PACKAGES.items() if name != "demo"]
+    session.run("mypy", *libraries, "demo/src/passport_demo", env={"MYPYPATH": "demo/src"})
 
 
 def _check_wheels(session: nox.Session, wheel_dir: pathlib.Path) -> list[str]:
@@ -109,7 +113,7 @@ def namespace(session: nox.Session) -> None:
 @nox.session(python=PYTHONS[0])
 def demo(session: nox.Session) -> None:
     """Start the demo app on 127.0.0.1 with every strategy (pass --port N to choose the port)."""
-    session.install("-e", "core[flask,starlette]", *_all_distributions(editable=True)[2:], "-e", "demo")
+    session.install("-e", "core[flask,starlette]", *_all_distributions(editable=True)[2:])
     session.run("python", "-m", "passport_demo", *session.posargs)
 
 

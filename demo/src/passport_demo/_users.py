@@ -1,0 +1,83 @@
+"""The demo's user store: scrypt password hashes, and accounts keyed on the provider's subject."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+import threading
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+from typing import Final
+
+INVALID: Final = {"message": "Invalid username or password."}
+"""One message for an unknown user and a wrong password alike (no account enumeration)."""
+
+
+@dataclass(frozen=True)
+class User:
+    """A demo account. ``id`` is what the session stores; ``source`` says how it signs in."""
+
+    id: str
+    name: str
+    source: str
+
+
+def hash_password(password: str, salt: bytes | None = None) -> str:
+    """``scrypt$<salt>$<hash>`` (hex) of ``password``, with a fresh 16-byte salt by default."""
+    salt = secrets.token_bytes(16) if salt is None else salt
+    digest = hashlib.scrypt(password.encode("utf-8", "surrogatepass"), salt=salt, n=2**14, r=8, p=1, dklen=32)
+    return f"scrypt${salt.hex()}${digest.hex()}"
+
+
+def check_password(password: str, stored: str) -> bool:
+    """Compare ``password`` with a :func:`hash_password` value in constant time."""
+    _, salt, _ = stored.split("$")
+    return hmac.compare_digest(hash_password(password, bytes.fromhex(salt)), stored)
+
+
+# Checked against when the username is unknown, so both answers cost one scrypt (timing).
+_DUMMY_HASH: Final = hash_password(secrets.token_urlsafe(16))
+
+
+class UserStore:
+    """Accounts in memory: local ones with a password, and provider ones created on first sign-in."""
+
+    def __init__(self) -> None:
+        self._users: dict[str, User] = {}
+        self._passwords: dict[str, str] = {}
+        self._lock = threading.Lock()
+
+    def add_local(self, username: str, name: str, password: str) -> User:
+        user = User(username, name, "password")
+        with self._lock:
+            self._users[username] = user
+            self._passwords[username] = hash_password(password)
+        return user
+
+    def get(self, user_id: str) -> User | None:
+        """The user stored under ``user_id``; ``None`` when the account is gone (the deserializer)."""
+        return self._users.get(user_id)
+
+    def verify_password(self, username: str, password: str) -> Any:
+        """The ``LocalStrategy`` verify function: the user, or ``(False, {"message": ...})``."""
+        stored = self._passwords.get(username)
+        matches = check_password(password, stored or _DUMMY_HASH)
+        if stored is None or not matches:
+            return False, INVALID
+        return self._users[username]
+
+    def from_provider(self, access_token: str, refresh_token: str | None, profile: Any) -> Any:
+        """The ``OAuth2Strategy`` verify function: find or create the account for the provider's
+        subject. Accounts are keyed on (provider, ``sub``), never on an e-mail address."""
+        subject = profile.get("sub") if isinstance(profile, Mapping) else None
+        if not isinstance(subject, str) or not subject:
+            return False, {"message": "The demo provider sent no subject."}
+        name = profile.get("name")
+        user_id = f"demo-provider:{subject}"
+        with self._lock:
+            user = self._users.get(user_id)
+            if user is None:
+                user = self._users[user_id] = User(user_id, name if isinstance(name, str) else subject, "demo provider")
+        return user

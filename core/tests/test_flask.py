@@ -162,6 +162,11 @@ def make_app(passport: Passport | None = None, **extension: Any) -> Flask:
     def login_plain() -> Any:
         return {"user": current_user.name, "info": g.auth_info, "g_user": g.user.name}
 
+    @app.post("/login/message")
+    @auth.authenticate("password", success_message="Welcome back", auth_info=False)
+    def login_message() -> Any:
+        return {"user": current_user.name, "info": g.auth_info, "messages": session["messages"]}
+
     @app.post("/login/async")
     @auth.authenticate("async-password")
     def login_async() -> Any:
@@ -311,6 +316,11 @@ def test_missing_credentials_fail_with_400_without_a_redirect_route(client: Any)
 def test_a_route_without_redirect_reaches_the_view_with_the_user_and_auth_info(client: Any) -> None:
     response = client.post("/login/plain", data={"username": "alice", "password": "wonderland"})
     assert response.get_json() == {"user": "Alice", "info": {}, "g_user": "Alice"}
+
+
+def test_success_message_is_stored_and_auth_info_can_be_turned_off(client: Any) -> None:
+    response = client.post("/login/message", data={"username": "alice", "password": "wonderland"})
+    assert response.get_json() == {"user": "Alice", "info": None, "messages": ["Welcome back"]}
 
 
 def test_failure_message_is_stored_in_the_session(client: Any) -> None:

@@ -586,6 +586,7 @@ def make_fastapi() -> FastAPI:
     api_user = Depends(auth.authenticate(["bearer", "apikey"], session=False))
     strict_user = Depends(auth.authenticate("bearer", session=False, fail_with_error=True))
     form_login = Depends(auth.authenticate("password", success_redirect="/me"))
+    return_login = Depends(auth.authenticate("password", success_return_to_or_redirect="/me", success_message=True))
     json_login = Depends(auth.authenticate("async-password"))
     linked = Depends(auth.authorize("apikey"))
 
@@ -599,6 +600,10 @@ def make_fastapi() -> FastAPI:
 
     @app.post("/login")
     async def login_route(user: Annotated[Any, form_login]) -> Any:
+        raise AssertionError("unreachable")
+
+    @app.post("/login/return")
+    async def login_return(user: Annotated[Any, return_login]) -> Any:
         raise AssertionError("unreachable")
 
     @app.post("/login/json")
@@ -671,10 +676,12 @@ def test_a_dependency_after_fastapi_read_the_form_params(api: Any) -> None:
     assert response.json() == {"user": "Bob", "username": "bob"}
 
 
-def test_login_required_redirects_and_remembers_the_page(api: Any) -> None:
+def test_login_required_redirects_and_login_returns_to_the_page(api: Any) -> None:
     response = api.get("/profile?tab=1", follow_redirects=False)
     assert (response.status_code, response.headers["location"]) == (302, "/login")
-    api.post("/login", data={"username": "alice", "password": "wonderland"})
+    data = {"username": "alice", "password": "wonderland"}
+    response = api.post("/login/return", data=data, follow_redirects=False)
+    assert (response.status_code, response.headers["location"]) == (302, "/profile?tab=1")
     assert api.get("/profile").json() == {"user": "Alice"}
 
 

@@ -182,7 +182,8 @@ class Passport:
         await self._alogin(request, user, session, keep_session_info)
 
     def _login(self, request: Any, user: Any, session: bool, keep_session_info: bool) -> None:
-        _check_user(user)
+        if user is None:
+            _check_user(user)
         request.user = user
         if session:
             try:

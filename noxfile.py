@@ -121,6 +121,12 @@ def demo(session: nox.Session) -> None:
 def bench(session: nox.Session) -> None:
     """Measure what passport adds per request, as ratios against a bare route in the same run."""
     session.install(
-        "-e", "core[flask,starlette]", *_all_distributions(editable=True)[2:], "flask-login", "uvicorn", "waitress", "httpx"
+        "-e",
+        "core[flask,starlette]",
+        *_all_distributions(editable=True)[2:],
+        "flask-login",
+        "uvicorn",
+        "waitress",
+        "httpx",
     )
     session.run("python", "bench/run.py", *session.posargs)

@@ -44,6 +44,7 @@ from ._response import Response
 from ._session import PASS
 from ._session_strategy import SessionStrategy
 from ._strategy import Strategy
+from ._verify import call_function
 from ._verify import call_verify
 from ._verify import normalize_verify_result
 from ._version import __version__
@@ -70,6 +71,7 @@ __all__ = [
     "UnknownStrategyError",
     "__version__",
     "available_strategies",
+    "call_function",
     "call_verify",
     "fields_from_pairs",
     "hookimpl",

@@ -14,7 +14,6 @@ import functools
 import inspect
 from collections.abc import Awaitable
 from collections.abc import Callable
-from collections.abc import Coroutine
 from typing import Any
 from typing import TypeVar
 
@@ -23,8 +22,7 @@ T = TypeVar("T")
 _get_running_loop = asyncio.events._get_running_loop
 
 
-def is_async_callable(obj: object) -> bool:
-    """Tell whether calling ``obj`` returns a coroutine (unwraps partials and ``__call__``)."""
+def _is_async_callable(obj: object) -> bool:
     while isinstance(obj, functools.partial):
         obj = obj.func
     if inspect.iscoroutinefunction(obj):
@@ -33,9 +31,48 @@ def is_async_callable(obj: object) -> bool:
     return call is not None and inspect.iscoroutinefunction(call)
 
 
+# Answers for the few callables and result types an app has, so the per-request checks are one
+# dict lookup. Bounded: an app that makes new functions per request just keeps re-asking.
+_ASYNC_CALLABLES: dict[Any, bool] = {}
+_AWAITABLE_TYPES: dict[type, bool] = {}
+_CACHE_LIMIT = 512
+
+
+def is_async_callable(obj: object) -> bool:
+    """Tell whether calling ``obj`` returns a coroutine (unwraps partials and ``__call__``)."""
+    try:
+        return _ASYNC_CALLABLES[obj]
+    except (KeyError, TypeError):  # TypeError: unhashable callables are simply not cached
+        answer = _is_async_callable(obj)
+    try:
+        if len(_ASYNC_CALLABLES) >= _CACHE_LIMIT:
+            _ASYNC_CALLABLES.clear()
+        _ASYNC_CALLABLES[obj] = answer
+    except TypeError:
+        pass
+    return answer
+
+
 def is_awaitable(value: object) -> bool:
-    """Cheap awaitable test for results of user functions (type lookup, no isinstance walk)."""
-    return hasattr(type(value), "__await__")
+    """Cheap awaitable test for results of user functions: one dict lookup per result type.
+
+    (``hasattr(type(v), "__await__")`` raises and swallows an AttributeError for every plain
+    result, which costs more than the rest of a verify call.)
+    """
+    kind = type(value)
+    try:
+        return _AWAITABLE_TYPES[kind]
+    except KeyError:
+        answer = hasattr(kind, "__await__")
+        if len(_AWAITABLE_TYPES) >= _CACHE_LIMIT:
+            _AWAITABLE_TYPES.clear()
+        _AWAITABLE_TYPES[kind] = answer
+        return answer
+
+
+def in_private_loop() -> bool:
+    """True inside the short-lived loop :func:`run_sync` drives for a sync caller."""
+    return getattr(_get_running_loop(), "_passport_private", False) is True
 
 
 def in_async_mode() -> bool:
@@ -71,6 +108,9 @@ def run_sync(awaitable: Awaitable[T]) -> T:
         raise RuntimeError("an async function was reached from sync code inside a running event loop")
     coro = awaitable if inspect.iscoroutine(awaitable) else _await(awaitable)
     loop = asyncio.new_event_loop()
+    # The caller is blocked on this loop anyway: sync user functions met inside run inline
+    # rather than in a worker thread (see acall).
+    loop._passport_private = True  # type: ignore[attr-defined]
     try:
         return loop.run_until_complete(coro)  # type: ignore[no-any-return]
     finally:
@@ -106,10 +146,17 @@ def call_sync(fn: Callable[..., Any], *args: Any) -> Any:
 
 
 async def acall(fn: Callable[..., Any], *args: Any) -> Any:
-    """Call a user function in async mode: await it if async, else run it in a worker thread."""
+    """Call a user function in async mode: await it if async, else run it in a worker thread.
+
+    On the private loop of a sync caller plain functions run inline: that thread is blocked
+    on the loop anyway, and a worker thread would only add a hop.
+    """
     if is_async_callable(fn):
         return await fn(*args)
-    result = await asyncio.to_thread(fn, *args)
+    if in_private_loop():
+        result = fn(*args)
+    else:
+        result = await asyncio.to_thread(fn, *args)
     if is_awaitable(result):  # a plain def that returned an awaitable (a lambda, a wrapper)
         return await result
     return result
@@ -133,22 +180,3 @@ class Ready(Awaitable[T]):
     def then(self, fn: Callable[[T], object]) -> None:
         """Call ``fn`` with the value now; return ``None`` (nothing left to await)."""
         fn(self.value)
-
-
-class Pending(Awaitable[T]):
-    """An awaitable whose value needs the event loop."""
-
-    __slots__ = ("_coro",)
-
-    def __init__(self, coro: Coroutine[Any, Any, T]) -> None:
-        self._coro = coro
-
-    def __await__(self) -> Any:
-        return self._coro.__await__()
-
-    def then(self, fn: Callable[[T], object]) -> Coroutine[Any, Any, None]:
-        """Return a coroutine that awaits the value, then calls ``fn`` with it."""
-        return self._then(fn)
-
-    async def _then(self, fn: Callable[[T], object]) -> None:
-        fn(await self._coro)

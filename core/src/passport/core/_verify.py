@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from collections.abc import Callable
+from collections.abc import Coroutine
 from typing import Any
 
-from ._async import Pending
 from ._async import Ready
+from ._async import _get_running_loop
 from ._async import acall
-from ._async import call_sync
-from ._async import in_async_mode
+from ._async import is_awaitable
+from ._async import run_sync
 
 VerifyResult = tuple[Any, Any]
 """``(user_or_None, info)`` as handed back by :func:`call_verify`."""
-
-Verification = Ready[VerifyResult] | Pending[VerifyResult]
 
 
 def normalize_verify_result(result: Any) -> VerifyResult:
@@ -32,7 +32,7 @@ def normalize_verify_result(result: Any) -> VerifyResult:
     return user, info
 
 
-def call_verify(verify: Callable[..., Any], *args: Any) -> Verification:
+def call_verify(verify: Callable[..., Any], *args: Any) -> Ready[VerifyResult] | Pending:
     """Call ``verify(*args)`` and hand back ``(user_or_None, info)`` as an awaitable.
 
     ``await call_verify(verify, username, password)`` works in any strategy. In sync mode the
@@ -44,10 +44,48 @@ def call_verify(verify: Callable[..., Any], *args: Any) -> Verification:
 
     Exceptions from verify propagate: in ``authenticate`` they become the ``error`` action.
     """
-    if in_async_mode():
-        return Pending(_acall_verify(verify, args))
-    return Ready(normalize_verify_result(call_sync(verify, *args)))
+    if _get_running_loop() is not None:
+        return Pending(verify, args)
+    result = verify(*args)
+    if result is not None and is_awaitable(result):
+        result = run_sync(result)
+    return Ready(normalize_verify_result(result))
 
 
-async def _acall_verify(verify: Callable[..., Any], args: tuple[Any, ...]) -> VerifyResult:
-    return normalize_verify_result(await acall(verify, *args))
+class Pending(Awaitable[VerifyResult]):
+    """A verification that needs the event loop (async mode)."""
+
+    __slots__ = ("_args", "_verify")
+
+    def __init__(self, verify: Callable[..., Any], args: tuple[Any, ...]) -> None:
+        self._verify = verify
+        self._args = args
+
+    def __await__(self) -> Any:
+        return self._result().__await__()
+
+    async def _result(self) -> VerifyResult:
+        return normalize_verify_result(await acall(self._verify, *self._args))
+
+    def then(self, fn: Callable[[VerifyResult], object]) -> Coroutine[Any, Any, None]:
+        """Return a coroutine that verifies, then calls ``fn`` with ``(user_or_None, info)``."""
+        return self._then(fn)
+
+    async def _then(self, fn: Callable[[VerifyResult], object]) -> None:
+        fn(normalize_verify_result(await acall(self._verify, *self._args)))
+
+
+def call_function(fn: Callable[..., Any], *args: Any) -> Awaitable[Any]:
+    """Call a user or subclass function, ``def`` or ``async def``, the way :func:`call_verify` does.
+
+    Returns an awaitable of whatever ``fn`` returned: already resolved in sync mode (an
+    ``async def`` is run on a private loop), awaiting it or running a plain ``def`` in a worker
+    thread in async mode. For strategies with hooks beyond verify (a profile loader, a state
+    store).
+    """
+    if _get_running_loop() is not None:
+        return acall(fn, *args)
+    result = fn(*args)
+    if result is not None and is_awaitable(result):
+        result = run_sync(result)
+    return Ready(result)

@@ -17,6 +17,9 @@ VerifyResult = tuple[Any, Any]
 """``(user_or_None, info)`` as handed back by :func:`call_verify`."""
 
 
+_NO_USER: VerifyResult = (None, None)
+
+
 def normalize_verify_result(result: Any) -> VerifyResult:
     """Turn what a verify function returned into ``(user_or_None, info)``.
 
@@ -47,7 +50,11 @@ def call_verify(verify: Callable[..., Any], *args: Any) -> Ready[VerifyResult] |
     if _get_running_loop() is not None:
         return Pending(verify, args)
     result = verify(*args)
-    if result is not None and is_awaitable(result):
+    if result is None or result is False:
+        return Ready(_NO_USER)
+    if type(result) is not tuple:  # the common "here is the user": no normalisation call
+        if not is_awaitable(result):
+            return Ready((result, None))
         result = run_sync(result)
     return Ready(normalize_verify_result(result))
 

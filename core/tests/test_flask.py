@@ -662,6 +662,31 @@ def test_an_app_without_a_secret_key_has_no_session_support_but_apis_work() -> N
     assert client.post("/login-as/bob").status_code == 500
 
 
+class ExplodingUsers(dict):
+    def get(self, key, default=None):
+        raise RuntimeError("canary-7d1e: database down")
+
+
+def test_a_failing_deserializer_fails_closed_without_leaking(app: Flask, monkeypatch: pytest.MonkeyPatch) -> None:
+    app.testing = False
+    client = app.test_client()
+    login(client)
+    monkeypatch.setattr(f"{__name__}.USERS", ExplodingUsers(USERS))
+    response = client.get("/me")
+    assert response.status_code == 500
+    assert "canary" not in response.get_data(as_text=True)
+
+
+def test_init_app_logs_a_warning_for_an_insecure_session_cookie(caplog: pytest.LogCaptureFixture) -> None:
+    for testing, secure, warned in [(False, False, True), (True, False, False), (False, True, False)]:
+        caplog.clear()
+        app = Flask(__name__)
+        app.testing = testing
+        app.config["SESSION_COOKIE_SECURE"] = secure
+        PassportFlask(Passport(), app)
+        assert ("SESSION_COOKIE_SECURE" in caplog.text) is warned
+
+
 def test_init_app_registers_the_extension_for_later_apps() -> None:
     passport = Passport()
     auth = PassportFlask(passport)

@@ -459,6 +459,20 @@ def test_a_strategy_error_without_a_handler_is_a_generic_500() -> None:
     assert "database down" not in response.text
 
 
+class ExplodingUsers(dict):
+    def get(self, key, default=None):
+        raise RuntimeError("canary-7d1e: database down")
+
+
+def test_a_failing_deserializer_fails_closed_without_leaking(monkeypatch: pytest.MonkeyPatch) -> None:
+    with TestClient(make_starlette(), raise_server_exceptions=False) as client:
+        client.post("/login-as/alice")
+        monkeypatch.setattr(f"{__name__}.USERS", ExplodingUsers(USERS))
+        response = client.get("/me")
+    assert response.status_code == 500
+    assert "canary" not in response.text
+
+
 def test_attempt_hands_back_the_outcome(client: Any) -> None:
     response = client.post("/custom", data={"username": "alice", "password": "x"})
     assert response.json() == {"action": "fail", "info": {"message": "Invalid username or password"}}

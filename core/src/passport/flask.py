@@ -25,7 +25,10 @@
 ``if current_user:``. Sessions are Flask's: the cookie session cannot change an identifier, so
 login and logout *clear* it (a copied cookie stays valid until it expires; see ``regenerate``
 below). A server-side session interface with a ``regenerate(session)`` method (Flask-Session
-0.6+) is used automatically and gives a new session id on every login and logout.
+0.6+) is used automatically and gives a new session id on every login and logout. To revoke copied
+cookies, serialize a per-user session version with the id and return ``None`` from the
+deserializer once it changed. ``init_app`` logs a warning when the session cookie lacks
+``Secure`` or ``HttpOnly`` outside debug and testing.
 
 ``fail_with_error=True`` raises :class:`passport.core.AuthenticationError` as an ``HTTPException``
 for its status: ``@app.errorhandler(401)`` and ``@app.errorhandler(AuthenticationError)``
@@ -36,6 +39,7 @@ challenge and a generic body. A strategy's own error goes to Flask's error handl
 from __future__ import annotations
 
 import functools
+import logging
 from collections.abc import Callable
 from collections.abc import Mapping
 from collections.abc import MutableMapping
@@ -75,6 +79,8 @@ __all__ = ["FlaskRequest", "PassportFlask", "current_user"]
 F = TypeVar("F", bound=Callable[..., Any])
 Strategies = str | Strategy | Sequence[str | Strategy]
 Regenerate = Callable[[SessionMixin], None]
+
+logger = logging.getLogger(__name__)
 
 current_user: Any = LocalProxy(lambda: g.get("user"))
 """The logged-in user of the current request (``None`` behind the proxy when anonymous)."""
@@ -217,6 +223,11 @@ class PassportFlask:
         app.extensions["passport"] = self
         app.before_request(self._before_request)
         app.context_processor(lambda: {"current_user": current_user})
+        insecure = [f for f in ("SESSION_COOKIE_SECURE", "SESSION_COOKIE_HTTPONLY") if not app.config.get(f)]
+        if insecure and not (app.debug or app.testing):
+            logger.warning(
+                "passport: the session cookie lacks %s; set it for https deployments", " and ".join(insecure)
+            )
 
     def _before_request(self) -> None:
         request = self.request()

@@ -22,8 +22,9 @@ The middleware restores the user from the session on every request and sets ``sc
 functions and serializers run in worker threads, so they never block the event loop.
 
 Starlette's ``SessionMiddleware`` keeps the session in a signed cookie, with no identifier to
-rotate: login and logout *clear* it, and a copied cookie stays valid until ``max_age``. With a
-server-side session backend, pass ``regenerate_session=fn(connection)`` to issue a new id.
+rotate: login and logout *clear* it, and a copied cookie stays valid until ``max_age`` (give it
+``https_only=True`` in production). With a server-side session backend, pass
+``regenerate_session=fn(connection)`` to issue a new id.
 ``.protect`` is for Starlette endpoints; FastAPI path operations use ``Depends(guard)``. Flash
 messages wait in the session for :func:`get_flashed_messages`. ``fail_with_error`` raises an
 ``AuthenticationError`` that Starlette also renders as an ``HTTPException`` with every challenge.

@@ -7,7 +7,6 @@ from typing import Any
 
 import pytest
 from flask import Flask
-
 from passport_demo import RunningDemo
 from passport_demo import Settings
 from passport_demo import create_app

@@ -13,7 +13,6 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-
 from passport_demo import RunningDemo
 
 CHROMIUM = "/usr/bin/chromium"

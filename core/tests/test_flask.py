@@ -423,6 +423,7 @@ def test_login_required_redirects_and_login_returns_to_the_page(client: Any) -> 
     response = client.get("/profile?tab=keys")
     assert response.status_code == 302
     assert response.headers["Location"] == "/login"
+    assert response.headers["Cache-Control"] == "no-store"
     response = client.post("/login/return", data={"username": "alice", "password": "wonderland"})
     assert response.headers["Location"] == "/profile?tab=keys"
 

@@ -302,7 +302,9 @@ class PassportFlask:
                 wanted = flask.request.full_path.rstrip("?")
                 if request.session is not None and is_safe_redirect(wanted):
                     request.session["returnTo"] = wanted
-                return flask.redirect(target)
+                response = flask.redirect(target)
+                response.headers["Cache-Control"] = "no-store"
+                return response
 
             return guarded  # type: ignore[return-value]
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import importlib
-import pkgutil
+import os
 import sys
 
 import passport
@@ -20,13 +20,32 @@ EXPECTED = {
 }
 
 
+def _module_names() -> list[str]:
+    """Every module under the passport namespace, found on disk.
+
+    (``pkgutil.walk_packages`` skips folders without ``__init__.py``: exactly the namespace
+    levels, ``passport.strategies``, this check is about.)
+    """
+    found = []
+    for root in passport.__path__:
+        for folder, dirs, files in os.walk(root):
+            dirs[:] = [d for d in dirs if d.isidentifier()]
+            rel = os.path.relpath(folder, root)
+            prefix = "passport" if rel == "." else "passport." + rel.replace(os.sep, ".")
+            for file in files:
+                if file.endswith(".py"):
+                    stem = file[:-3]
+                    found.append(prefix if stem == "__init__" else f"{prefix}.{stem}")
+    return found
+
+
 def main() -> int:
     mode = "editable" if "--editable" in sys.argv else "regular"
     for pkg in (passport, passport.strategies):
         if getattr(pkg, "__file__", None) is not None:
             print(f"{pkg.__name__} is a regular package ({pkg.__file__}); it must be a namespace", file=sys.stderr)
             return 1
-    names = {m.name for m in pkgutil.walk_packages(passport.__path__, "passport.")}
+    names = set(_module_names())
     missing = EXPECTED - names
     if missing:
         print(f"not importable ({mode}): {sorted(missing)}", file=sys.stderr)

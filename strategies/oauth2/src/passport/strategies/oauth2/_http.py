@@ -73,26 +73,42 @@ class Answer:
 
 
 class _Watch:
-    """The sockets of one exchange, and the watchdog that shuts them when the deadline passes."""
+    """The sockets of one exchange, and the watchdog that shuts them when the deadline passes.
+
+    It keeps a duplicate of each socket (``sock.dup()``): TLS wrapping detaches the original
+    socket object, but a shutdown through any descriptor of the connection ends it, handshake
+    and encrypted reads included. The duplicates are closed when the exchange ends.
+    """
 
     def __init__(self) -> None:
         self.expired = False
+        self._closed = False
         self._sockets: list[socket.socket] = []
         self._lock = threading.Lock()
 
     def attach(self, sock: socket.socket) -> None:
         with self._lock:
-            self._sockets.append(sock)
-            expired = self.expired
-        if expired:
-            _shutdown(sock)
+            if self._closed:
+                return
+            duplicate = sock.dup()
+            self._sockets.append(duplicate)
+            if self.expired:
+                _shutdown(duplicate)
 
     def expire(self) -> None:
         with self._lock:
+            if self._closed:
+                return
             self.expired = True
-            sockets = list(self._sockets)
+            for sock in self._sockets:
+                _shutdown(sock)
+
+    def close(self) -> None:
+        with self._lock:
+            self._closed = True
+            sockets, self._sockets = self._sockets, []
         for sock in sockets:
-            _shutdown(sock)
+            sock.close()
 
 
 def _shutdown(sock: socket.socket) -> None:
@@ -235,6 +251,7 @@ def exchange(
         raise Transport() from exc
     finally:
         timer.cancel()
+        watch.close()
         _WATCH.reset(token)
         if watch.expired:
             log.debug("back-channel request to %s ran past its %.1fs deadline", _origin(url), limits.deadline)

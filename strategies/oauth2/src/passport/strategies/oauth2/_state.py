@@ -121,7 +121,7 @@ class SessionStateStore:
         now = _now()
         pending = [e for e in self._entries(slot) if not self._expired(e, now)]
         handle = secrets.token_urlsafe(32)
-        entry: dict[str, Any] = {"handle": handle, "issued": now}
+        entry: dict[str, Any] = {"handle": handle, "issued": int(now)}  # whole seconds: small cookies
         if meta.get("code_verifier"):
             entry["code_verifier"] = meta["code_verifier"]
         if meta.get("state") is not None:

@@ -118,6 +118,7 @@ def _shutdown(sock: socket.socket) -> None:
         pass
 
 
+# What requests, urllib3 and http.client raise for trouble on the wire (ValueError: bad framing).
 _WIRE_ERRORS = (requests.RequestException, urllib3.exceptions.HTTPError, http.client.HTTPException, OSError, ValueError)
 
 _WATCH: ContextVar[_Watch | None] = ContextVar("passport_oauth2_watch", default=None)
@@ -237,13 +238,7 @@ def exchange(
         return Answer(response.status_code, response.headers, body)
     except (Timeout, TooLarge, Redirected):
         raise
-    except (
-        requests.RequestException,
-        urllib3.exceptions.HTTPError,
-        http.client.HTTPException,
-        OSError,
-        ValueError,
-    ) as exc:
+    except _WIRE_ERRORS as exc:
         if watch.expired:
             raise Timeout() from exc
         if isinstance(exc, requests.Timeout):

@@ -315,3 +315,14 @@ def test_a_silent_profile_endpoint_times_out_too(provider, browser, faults):
     assert isinstance(result.error, InternalOAuthError)
     assert str(result.error) == "Failed to fetch user profile (timed out)"
     assert time.monotonic() - start < FAST + 1.5
+
+
+def test_a_close_delimited_body_cut_by_the_deadline_is_not_taken_as_complete(exchange, faults):
+    faults.trickle(  # valid JSON at once, then whitespace that never ends in time
+        b'HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n{"access_token": "tok"}',
+        b" " * 40,
+        interval=0.05,
+    )
+    result, took = exchange(timeout=0.5)
+    assert isinstance(result.error, InternalOAuthError)
+    assert "timed out" in str(result.error)

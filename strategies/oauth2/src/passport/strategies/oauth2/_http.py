@@ -165,7 +165,7 @@ class _WatchedAdapter(HTTPAdapter):
         return manager
 
 
-def _read(response: requests.Response, limits: Limits, deadline_at: float) -> bytes:
+def _read(response: requests.Response, limits: Limits, deadline_at: float, watch: _Watch) -> bytes:
     declared = response.headers.get("Content-Length", "")
     if declared.strip().isdigit() and int(declared) > limits.max_bytes:
         raise TooLarge()
@@ -178,6 +178,8 @@ def _read(response: requests.Response, limits: Limits, deadline_at: float) -> by
         if time.monotonic() > deadline_at:
             raise Timeout()
         chunks.append(chunk)
+    if watch.expired:  # a close-delimited body cut by the watchdog ends like a complete one
+        raise Timeout()
     encoding = response.headers.get("Content-Encoding", "identity").strip().lower()
     if declared.strip().isdigit() and encoding == "identity" and size != int(declared):
         raise Transport()  # a body shorter than announced (urllib3 1.x does not check this itself)
@@ -232,7 +234,7 @@ def exchange(
             try:
                 if 300 <= response.status_code < 400:
                     raise Redirected()
-                body = _read(response, limits, deadline_at)
+                body = _read(response, limits, deadline_at, watch)
             finally:
                 response.close()
         return Answer(response.status_code, response.headers, body)

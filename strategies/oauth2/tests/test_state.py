@@ -272,3 +272,13 @@ def test_an_error_callback_without_state_leaves_pending_flows_alone(make_strateg
     first = browser.start(strategy, session)
     assert browser.callback(strategy, "http://app.test/cb?error=access_denied", session).action == "fail"
     assert browser.callback(strategy, browser.consent(first.url), session).action == "success"
+
+
+def test_the_capped_slot_stays_small_enough_for_a_cookie_session(make_strategy, browser):
+    import json
+
+    strategy = make_strategy()
+    session = {}
+    for _ in range(20):
+        browser.start(strategy, session, {"state": {"return_to": "/settings"}})
+    assert len(json.dumps(session)) < 1200  # five flows, verifiers and app state included

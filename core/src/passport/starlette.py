@@ -69,6 +69,7 @@ from passport.core import Strategy
 from passport.core import fields_from_pairs
 from passport.core import is_async_callable
 from passport.core import is_safe_redirect
+from passport.core._body import BODY_METHODS
 from passport.core._body import MULTIPART
 from passport.core._body import BodyError
 from passport.core._body import body_kind
@@ -155,7 +156,8 @@ class StarletteRequest:
         self.session: MutableMapping[str, Any] | None = scope.get("session")
         self.body: Mapping[str, Any] = {}
         self.auth_info: Any = None
-        self.user = None
+        self._user: Any = None  # scope["user"] is set by PassportMiddleware, or when a guard logs in
+        self._headers: Headers | None = None
         scope[SCOPE_KEY] = self
 
     @property
@@ -176,9 +178,19 @@ class StarletteRequest:
     def url(self) -> str:
         return str(URL(scope=self._scope))
 
-    @cached_property
+    @property
     def headers(self) -> Headers:
-        return Headers((k.decode("latin-1"), v.decode("latin-1")) for k, v in self._scope["headers"])
+        # A plain property with its own cache: read once per request by most strategies, and
+        # functools.cached_property costs a Python-level descriptor call on that first read.
+        headers = self._headers
+        if headers is None:
+            merged: dict[str, str] = {}
+            for raw_name, raw_value in self._scope["headers"]:
+                name = raw_name.decode("latin-1").lower()  # ASGI says lowercase; don't rely on it
+                value = raw_value.decode("latin-1")
+                merged[name] = f"{merged[name]}, {value}" if name in merged else value
+            headers = self._headers = Headers.from_lowercase(merged)
+        return headers
 
     @cached_property
     def query(self) -> dict[str, Any]:
@@ -191,6 +203,9 @@ class StarletteRequest:
     async def load_body(self, request: Request) -> None:
         """Decode the form or JSON body into ``body`` (strict; 400/413/415 on bad input)."""
         if self._body_loaded:
+            return
+        if self.method not in BODY_METHODS:  # the common API call: nothing to read, no header parsing
+            self._body_loaded = True
             return
         kind, params = body_kind(self.method, request.headers.get("content-type"))
         try:
@@ -293,6 +308,7 @@ class PassportMiddleware:
             await self.app(scope, receive, send)
             return
         request = StarletteRequest(scope, scopes=self._scopes, regenerate=self._regenerate)
+        request.user = None  # anonymous until restored: request.user and @requires need scope["user"]
         if self._restore is not None:
             if request.session is None:
                 raise SessionError(
@@ -316,15 +332,19 @@ class StarletteGuard:
         self._property = guard.opts.assign_property
 
     async def _run(self, request: Request) -> tuple[StarletteRequest, Response | None]:
-        passport_request = _request_of(request)
-        await passport_request.load_body(request)
+        scope = request.scope
+        passport_request = scope.get(SCOPE_KEY) or StarletteRequest(scope)
+        if passport_request.method in BODY_METHODS:  # GET/HEAD/OPTIONS: no body, no coroutine
+            await passport_request.load_body(request)
         try:
             response = await self.guard.arun(passport_request)
         except AuthenticationError as exc:
             raise _AuthenticationHTTPError(exc) from exc
-        request.state.auth_info = passport_request.auth_info
+        # request.state without building a State object per request: it wraps scope["state"].
+        state = request.scope.setdefault("state", {})
+        state["auth_info"] = passport_request.auth_info
         if self._property is not None:
-            setattr(request.state, self._property, getattr(passport_request, self._property, None))
+            state[self._property] = getattr(passport_request, self._property, None)
         return passport_request, response
 
     async def __call__(self, request: Request) -> Any:

@@ -23,6 +23,7 @@ Adapters (``passport.flask``, ``passport.starlette``) build the request and send
 """
 
 from ._actions import Outcome
+from ._async import in_async_mode
 from ._async import is_async_callable
 from ._chain import Guard
 from ._discovery import StrategyInfo
@@ -75,6 +76,7 @@ __all__ = [
     "call_verify",
     "fields_from_pairs",
     "hookimpl",
+    "in_async_mode",
     "is_async_callable",
     "is_safe_redirect",
     "load_strategy",

@@ -279,13 +279,22 @@ class Guard:
     async def _asucceed(self, request: Any, outcome: Outcome) -> Response | None:
         opts = self.opts
         passport = self._passport
+        if opts.plain_success and not opts.session and not passport._transformers:
+            # An API guard: nothing here runs user code, so nothing needs awaiting.
+            passport._login(request, outcome.user, False, False)
+            if opts.auth_info:
+                request.auth_info = {} if outcome.info is None else outcome.info
+            return None
         flash, message, return_to = success_prelude(request, outcome, opts)
-        if opts.assign_property is None:
-            await passport._alogin(request, outcome.user, opts.session, opts.keep_session_info)
-        else:
+        if opts.assign_property is not None:
             setattr(request, opts.assign_property, outcome.user)
+        elif opts.session:
+            await passport._alogin(request, outcome.user, True, opts.keep_session_info)
+        else:
+            passport._login(request, outcome.user, False, False)  # runs no user code: no await needed
         record_success(request, flash, message)
         if opts.auth_info:
-            info = outcome.info
-            request.auth_info = await atransform(passport._transformers, {} if info is None else info, request)
+            info = {} if outcome.info is None else outcome.info
+            layers = passport._transformers
+            request.auth_info = await atransform(layers, info, request) if layers else info
         return success_redirect(request, opts, return_to)

@@ -7,9 +7,11 @@ from collections.abc import Callable
 from collections.abc import Coroutine
 from typing import Any
 
+from ._async import _ASYNC_CALLABLES
 from ._async import Ready
 from ._async import _get_running_loop
 from ._async import acall
+from ._async import is_async_callable
 from ._async import is_awaitable
 from ._async import run_sync
 
@@ -79,7 +81,21 @@ class Pending(Awaitable[VerifyResult]):
         return self._then(fn)
 
     async def _then(self, fn: Callable[[VerifyResult], object]) -> None:
-        fn(normalize_verify_result(await acall(self._verify, *self._args)))
+        verify = self._verify
+        try:  # the cached answer, without a call
+            is_async = _ASYNC_CALLABLES[verify]
+        except (KeyError, TypeError):
+            is_async = is_async_callable(verify)
+        if is_async:  # awaited here: one coroutine fewer than through acall
+            result = await verify(*self._args)
+        else:
+            result = await acall(verify, *self._args)
+        if result is None or result is False:
+            fn(_NO_USER)
+        elif type(result) is not tuple:  # the common "here is the user"
+            fn((result, None))
+        else:
+            fn(normalize_verify_result(result))
 
 
 def call_function(fn: Callable[..., Any], *args: Any) -> Awaitable[Any]:

@@ -19,11 +19,9 @@ from urllib.parse import urlsplit
 
 from passport.core import SessionError
 from passport.core import Strategy
+from passport.core import call_function
 from passport.core import call_verify
-from passport.core._async import Ready
-from passport.core._async import acall
-from passport.core._async import call_sync
-from passport.core._async import in_async_mode
+from passport.core import in_async_mode
 
 from . import _http
 from ._errors import AuthorizationError
@@ -63,13 +61,6 @@ def _challenge(verifier: str, method: str) -> str:
 
 def _good_code(code: object) -> bool:
     return isinstance(code, str) and 0 < len(code) <= MAX_CODE and all(" " <= c <= "~" for c in code)
-
-
-def _call(fn: Callable[..., Any], *args: Any) -> Awaitable[Any]:
-    """Call a user or subclass function, ``def`` or ``async def``, without blocking a running loop."""
-    if in_async_mode():
-        return acall(fn, *args)
-    return Ready(call_sync(fn, *args))
 
 
 def _drive(coro: Coroutine[Any, Any, None]) -> None:
@@ -286,7 +277,7 @@ class OAuth2Strategy(Strategy):
         fn = getattr(self._store, method)
         if self._builtin_store:
             return fn(*args)
-        return await _call(fn, *args)
+        return await call_function(fn, *args)
 
     async def _authorize(
         self, request: Request, options: Mapping[str, Any], callback_url: str | None, meta: dict[str, Any]
@@ -364,14 +355,14 @@ class OAuth2Strategy(Strategy):
         if verifier:
             form["code_verifier"] = verifier
         try:
-            access_token, refresh_token, token_params = await _call(self._exchange_code, form)
+            access_token, refresh_token, token_params = await call_function(self._exchange_code, form)
         except OAuthError as exc:
             self.error(exc)
             return
         skip = self._skip_user_profile
         if callable(skip):
-            skip = await _call(skip, access_token)
-        profile = None if skip else await _call(self.user_profile, access_token)
+            skip = await call_function(skip, access_token)
+        profile = None if skip else await call_function(self.user_profile, access_token)
         args: list[Any] = [access_token, refresh_token]
         if self._verify_params:
             args.append(token_params)

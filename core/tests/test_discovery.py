@@ -12,8 +12,9 @@ import sys
 import uuid
 from collections.abc import Iterator
 
-import importlib_metadata
 import pytest
+from _fakes import FakeDistribution
+from _fakes import see_only
 
 from passport.core import StrategyInfo
 from passport.core import UnknownStrategyError
@@ -23,32 +24,10 @@ from passport.core import strategy_conflicts
 from passport.core._discovery import strategy_entries
 
 
-class FakeDistribution(importlib_metadata.Distribution):
-    """A distribution that exists only in memory: metadata and entry_points.txt."""
-
-    def __init__(self, name: str, version: str, entry_points: dict[str, dict[str, str]]) -> None:
-        lines = []
-        for group, entries in entry_points.items():
-            lines.append(f"[{group}]")
-            lines += [f"{key} = {value}" for key, value in entries.items()]
-        self._files = {
-            "METADATA": f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n",
-            "entry_points.txt": "\n".join(lines) + "\n",
-        }
-
-    def read_text(self, filename: str) -> str | None:
-        return self._files.get(filename)
-
-    def locate_file(self, path: str | pathlib.PurePath) -> pathlib.Path:  # type: ignore[override]
-        return pathlib.Path(path)
-
-
 @pytest.fixture
 def installed(monkeypatch: pytest.MonkeyPatch) -> list[FakeDistribution]:
     """The list of distributions importlib_metadata sees (append fakes to it)."""
-    dists: list[FakeDistribution] = []
-    monkeypatch.setattr(importlib_metadata, "distributions", lambda **kwargs: iter(list(dists)))
-    return dists
+    return see_only(monkeypatch)
 
 
 @pytest.fixture

@@ -7,30 +7,12 @@ import sys
 import uuid
 from collections.abc import Iterator
 
-import importlib_metadata
 import pytest
+from _fakes import FakeDistribution
+from _fakes import see_only
 
 from passport.core import Passport
 from passport.core import PluginError
-
-
-class FakeDistribution(importlib_metadata.Distribution):
-    def __init__(self, name: str, version: str, entry_points: dict[str, dict[str, str]]) -> None:
-        lines = []
-        for group, entries in entry_points.items():
-            lines.append(f"[{group}]")
-            lines += [f"{key} = {value}" for key, value in entries.items()]
-        self._files = {
-            "METADATA": f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n",
-            "entry_points.txt": "\n".join(lines) + "\n",
-        }
-
-    def read_text(self, filename: str) -> str | None:
-        return self._files.get(filename)
-
-    def locate_file(self, path: str | pathlib.PurePath) -> pathlib.Path:  # type: ignore[override]
-        return pathlib.Path(path)
-
 
 PLUGIN_SOURCE = """
 from passport.core import hookimpl
@@ -62,10 +44,8 @@ def module_factory(tmp_path: pathlib.Path, monkeypatch: pytest.MonkeyPatch) -> I
 
 @pytest.fixture
 def installed(monkeypatch: pytest.MonkeyPatch) -> list[FakeDistribution]:
-    dists: list[FakeDistribution] = []
-    monkeypatch.setattr(importlib_metadata, "distributions", lambda **kwargs: iter(list(dists)))
-    monkeypatch.delenv("PASSPORT_DISABLE_PLUGIN_AUTOLOAD", raising=False)
-    return dists
+    """The list of distributions importlib_metadata sees (append fakes to it)."""
+    return see_only(monkeypatch)
 
 
 def plugins(name: str, **entries: str) -> FakeDistribution:

@@ -36,9 +36,13 @@ class StrategyInfo:
     target: str
 
 
-def _entry_points() -> list[tuple[StrategyInfo, importlib_metadata.EntryPoint]]:
+def entry_points(group: str) -> list[tuple[StrategyInfo, importlib_metadata.EntryPoint]]:
+    """A group's entry points with what their metadata says, sorted; nothing is imported.
+
+    Shared by strategy discovery and plugin listing.
+    """
     found: dict[tuple[str, str, str], tuple[StrategyInfo, importlib_metadata.EntryPoint]] = {}
-    for ep in importlib_metadata.entry_points(group=GROUP):
+    for ep in importlib_metadata.entry_points(group=group):
         dist = ep.dist
         info = StrategyInfo(
             ep.name,
@@ -49,6 +53,10 @@ def _entry_points() -> list[tuple[StrategyInfo, importlib_metadata.EntryPoint]]:
         # The same entry point can be seen twice (one distribution on two sys.path entries).
         found.setdefault((info.name, info.distribution, info.target), (info, ep))
     return sorted(found.values(), key=lambda pair: (pair[0].name, pair[0].distribution.lower()))
+
+
+def _entry_points() -> list[tuple[StrategyInfo, importlib_metadata.EntryPoint]]:
+    return entry_points(GROUP)
 
 
 def strategy_entries() -> list[StrategyInfo]:

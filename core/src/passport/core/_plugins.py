@@ -23,6 +23,7 @@ import pluggy
 from . import hookspecs
 from ._async import is_async_callable
 from ._discovery import StrategyInfo
+from ._discovery import entry_points
 from ._errors import PluginError
 
 if TYPE_CHECKING:
@@ -42,17 +43,7 @@ def autoload_disabled() -> bool:
 
 def plugin_entries() -> list[StrategyInfo]:
     """The ``passport.plugins`` entry points (name, distribution, version, target), nothing imported."""
-    found: dict[tuple[str, str, str], StrategyInfo] = {}
-    for ep in importlib_metadata.entry_points(group=PLUGIN_GROUP):
-        dist = ep.dist
-        info = StrategyInfo(
-            ep.name,
-            (dist.metadata["Name"] or "<unknown>") if dist is not None else "<unknown>",
-            (dist.version or "<unknown>") if dist is not None else "<unknown>",
-            ep.value,
-        )
-        found.setdefault((info.name, info.distribution, info.target), info)
-    return sorted(found.values(), key=lambda i: (i.name, i.distribution.lower()))
+    return [info for info, _ in entry_points(PLUGIN_GROUP)]
 
 
 @final

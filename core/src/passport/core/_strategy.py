@@ -64,3 +64,18 @@ class Strategy:
     def error(self, err: BaseException) -> None:
         """Report an internal error (database down, provider unreachable); ends the chain."""
         current("error()", self).error_(err)
+
+    def verified(self, result: tuple[Any, Any]) -> None:
+        """Act on what :func:`~passport.core.call_verify` handed back: succeed or fail.
+
+        The usual callback for ``call_verify(...).then(self.verified)``: ``success(user, info)``
+        when verify found a user, else ``fail(info)`` with no status (a 401). A string info is a
+        message (``{"message": info}``), never a ``WWW-Authenticate`` value: a CR or LF in it
+        (an echoed username) would otherwise be refused as a header. Pass your own callback for
+        other rules (a bearer strategy builds RFC 6750 challenges).
+        """
+        user, info = result
+        if user is None:
+            self.fail({"message": info} if isinstance(info, str) else info)
+        else:
+            self.success(user, info)

@@ -99,7 +99,7 @@ class APIKeyStrategy(Strategy):
         self._pass_request: Final = pass_request
         # The default set-up (one header, no prefix, no query) gets a fast path in authenticate.
         self._plain: Final = header is not None and not prefix and query is None and not pass_request
-        self._on_verified: Final = self._verified  # bound once, not on every request
+        self._on_verified: Final = self.verified  # bound once, not on every request
 
     def __repr__(self) -> str:
         return f"<APIKeyStrategy header={self._header or None!r} prefix={self._prefix!r} query={self._query!r}>"
@@ -146,11 +146,3 @@ class APIKeyStrategy(Strategy):
 
     def _refuse(self, message: str) -> None:
         self.fail({"message": message}, 400)
-
-    def _verified(self, result: tuple[Any, Any]) -> None:
-        user, info = result
-        if user is None:
-            # A string is a message, not a WWW-Authenticate value (see LocalStrategy).
-            self.fail({"message": info} if isinstance(info, str) else info)  # no status: 401
-        else:
-            self.success(user, info)

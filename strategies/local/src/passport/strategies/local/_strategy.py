@@ -141,14 +141,5 @@ class LocalStrategy(Strategy):
             self.fail({"message": message}, 400)
             return None
         if self._pass_request:
-            return call_verify(self._verify, request, username, password).then(self._verified)
-        return call_verify(self._verify, username, password).then(self._verified)
-
-    def _verified(self, result: tuple[Any, Any]) -> None:
-        user, info = result
-        if user is None:
-            # A string is a message here, not a WWW-Authenticate value (Passport-local would send
-            # it as one, and a CR or LF in it would make the core refuse the challenge).
-            self.fail({"message": info} if isinstance(info, str) else info)  # no status: 401
-        else:
-            self.success(user, info)
+            return call_verify(self._verify, request, username, password).then(self.verified)
+        return call_verify(self._verify, username, password).then(self.verified)

@@ -1,4 +1,4 @@
-"""OAuth 2.0 login (authorization-code grant with PKCE) for passport, on requests.
+"""OAuth 2.0 login (authorization-code grant with PKCE) for passport, on oauthlib and requests.
 
 ::
 

@@ -192,10 +192,12 @@ def exchange(
     *,
     limits: Limits,
     headers: Mapping[str, str],
-    data: Mapping[str, str] | None = None,
+    data: bytes | None = None,
     auth: tuple[str, str] | None = None,
 ) -> Answer:
     """Send one request and read the whole (bounded) answer; blocking, so call it off the loop.
+
+    ``data`` is sent as it is: the caller gives its ``Content-Type`` in ``headers``.
 
     :raises Timeout: the deadline passed (connect, headers, or a trickling body).
     :raises TooLarge: the body is over ``limits.max_bytes`` (announced or counted).

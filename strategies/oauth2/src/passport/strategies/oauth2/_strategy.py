@@ -32,11 +32,14 @@ from ._state import UNABLE_TO_VERIFY
 from ._state import NullStateStore
 from ._state import SessionStateStore
 from ._state import StateStore
+from ._token import FORM
 from ._token import TOKEN_FAILED
 from ._token import Tokens
 from ._token import checked_tokens
+from ._token import is_token_response
 from ._token import oauth_error
 from ._token import token_body
+from ._token import token_request_body
 from ._urls import authorization_redirect
 from ._urls import check_endpoint
 from ._urls import resolve_callback
@@ -347,15 +350,11 @@ class OAuth2Strategy(Strategy):
         if not _good_code(code):
             self.fail({"message": INVALID_CODE}, 400)
             return
-        form = {k: str(v) for k, v in self.token_params(options).items() if v is not None}
-        form["grant_type"] = "authorization_code"
-        form["code"] = str(code)
-        if callback_url:
-            form["redirect_uri"] = callback_url
-        if verifier:
-            form["code_verifier"] = verifier
+        extra = {k: str(v) for k, v in self.token_params(options).items() if v is not None}
         try:
-            access_token, refresh_token, token_params = await call_function(self._exchange_code, form)
+            access_token, refresh_token, token_params = await call_function(
+                self._exchange_code, str(code), callback_url, verifier, extra
+            )
         except OAuthError as exc:
             self.error(exc)
             return
@@ -388,7 +387,7 @@ class OAuth2Strategy(Strategy):
         message: str,
         *,
         headers: Mapping[str, str],
-        data: Mapping[str, str] | None = None,
+        data: bytes | None = None,
         auth: tuple[str, str] | None = None,
     ) -> _http.Answer:
         try:
@@ -402,22 +401,31 @@ class OAuth2Strategy(Strategy):
         except _http.Transport as exc:
             raise InternalOAuthError(f"{message} (connection failed)") from exc
 
-    def _exchange_code(self, form: dict[str, str]) -> Tokens:
-        """POST the token request and validate the answer; every failure is an OAuthError."""
+    def _exchange_code(
+        self, code: str, callback_url: str | None, verifier: str | None, extra: dict[str, str]
+    ) -> Tokens:
+        """POST the token request oauthlib prepares and validate the answer; every failure is an OAuthError."""
+        basic = self._client_auth == "client_secret_basic" and self._client_secret is not None
+        body = token_request_body(
+            self._client_id,
+            code,
+            redirect_uri=callback_url,
+            code_verifier=verifier,
+            client_secret=None if basic else self._client_secret,
+            include_client_id=not basic,
+            extra=extra,
+        )
         auth = None
-        if self._client_auth == "client_secret_basic" and self._client_secret is not None:
+        if basic and self._client_secret is not None:
             auth = (quote_plus(self._client_id), quote_plus(self._client_secret))  # RFC 6749 §2.3.1
-        else:
-            form["client_id"] = self._client_id
-            if self._client_secret is not None:
-                form["client_secret"] = self._client_secret
-        hidden = (form.get("code"), form.get("code_verifier"), self._client_secret)
-        answer = self._send("POST", self._token_url, TOKEN_FAILED, headers=self._custom_headers, data=form, auth=auth)
+        headers = {"Content-Type": FORM, **self._custom_headers}
+        answer = self._send("POST", self._token_url, TOKEN_FAILED, headers=headers, data=body.encode(), auth=auth)
+        hidden = (code, verifier, self._client_secret)
         status = answer.status
         if status >= 500:
             raise InternalOAuthError(TOKEN_FAILED, upstream_status=status)
         data = token_body(answer)
-        if not 200 <= status < 300 or data is None or "error" in data:
+        if not 200 <= status < 300 or data is None or not is_token_response(data, status):
             raise self._token_error(answer, hidden)
         return checked_tokens(data, status, self.token_types)
 

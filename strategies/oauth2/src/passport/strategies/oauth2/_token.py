@@ -1,11 +1,33 @@
-"""Reading a token endpoint's answer (RFC 6749 §5.1/§5.2): strict about shapes and types."""
+"""The token request and its answer (RFC 6749 §4.1.3, §5.1, §5.2), on oauthlib's client.
+
+oauthlib's ``WebApplicationClient`` (the protocol layer requests-oauthlib is built on, and one
+of its dependencies) prepares the token request's form body and validates a successful answer.
+Neither step logs anything, and neither looks at the transport: oauthlib checks
+``is_secure_transport`` only in its helpers that take a URL, which are not used here, so a
+loopback provider needs no ``OAUTHLIB_INSECURE_TRANSPORT``. A fresh client serves each exchange
+(oauthlib keeps the parsed token on the client object).
+
+What oauthlib leaves loose stays strict here. The answer is read by :func:`token_body` first:
+oauthlib would form-parse any text that is not JSON and take a JSON array for a dict. A usable
+answer then also needs a non-empty string ``access_token`` and a known ``token_type``
+(:func:`checked_tokens`). Error answers go to ``parse_error_response`` (Passport's hook), whose
+default reads the provider's own fields: oauthlib's error classes substitute a stock
+description when the provider sent none.
+"""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from collections.abc import Set
 from typing import Any
 from urllib.parse import parse_qsl
+from urllib.parse import urlencode
+
+from oauthlib.oauth2 import MissingTokenError
+from oauthlib.oauth2 import MissingTokenTypeError
+from oauthlib.oauth2 import OAuth2Error
+from oauthlib.oauth2 import WebApplicationClient
 
 from ._errors import InternalOAuthError
 from ._errors import TokenError
@@ -13,8 +35,40 @@ from ._errors import clean_text
 from ._http import Answer
 
 TOKEN_FAILED = "Failed to obtain access token"
+FORM = "application/x-www-form-urlencoded"
+GRANT_FIELDS = frozenset({"grant_type", "code", "redirect_uri", "code_verifier", "client_id", "client_secret"})
+"""Fields of the token request that only the grant sets (a ``token_params`` hook cannot)."""
+
 Tokens = tuple[str, str | None, dict[str, Any]]
 """``(access_token, refresh_token_or_None, params)``; ``params`` lacks ``refresh_token``, as in Passport."""
+
+
+def token_request_body(
+    client_id: str,
+    code: str,
+    *,
+    redirect_uri: str | None,
+    code_verifier: str | None,
+    client_secret: str | None,
+    include_client_id: bool,
+    extra: Mapping[str, str],
+) -> str:
+    """The ``application/x-www-form-urlencoded`` token request, as oauthlib prepares it.
+
+    ``grant_type=authorization_code``, ``code``, ``redirect_uri`` (when there is one),
+    ``code_verifier`` (PKCE), ``client_id`` (unless the client authenticates with HTTP Basic)
+    and ``client_secret`` (``client_secret_post``, when there is one). ``extra`` (the
+    ``token_params`` hook) comes first, without any field of the grant's own.
+    """
+    fields = urlencode([(key, value) for key, value in extra.items() if key not in GRANT_FIELDS])
+    return WebApplicationClient(client_id).prepare_request_body(
+        code=code,
+        redirect_uri=redirect_uri or None,
+        body=fields,
+        include_client_id=include_client_id,
+        code_verifier=code_verifier or None,
+        client_secret=client_secret,
+    )
 
 
 def token_body(answer: Answer) -> dict[str, Any] | None:
@@ -23,7 +77,7 @@ def token_body(answer: Answer) -> dict[str, Any] | None:
         data = json.loads(answer.body)
     except (ValueError, RecursionError):  # not JSON, invalid UTF-8, absurdly deep nesting
         content_type = answer.headers.get("Content-Type", "").split(";")[0].strip().lower()
-        if content_type != "application/x-www-form-urlencoded":
+        if content_type != FORM:
             return None
         try:
             return dict(parse_qsl(answer.body.decode("ascii"), keep_blank_values=True, strict_parsing=True))
@@ -32,8 +86,39 @@ def token_body(answer: Answer) -> dict[str, Any] | None:
     return data if isinstance(data, dict) else None
 
 
+def is_token_response(data: dict[str, Any], status: int) -> bool:
+    """Let oauthlib validate a 2xx answer: ``True`` for a token response, ``False`` for an error one.
+
+    ``False`` means the answer has an ``error`` member (RFC 6749 §5.2), for
+    ``parse_error_response``. oauthlib's verdict is all that is kept: ``verify`` gets the
+    provider's fields as sent, not oauthlib's rewrite (``scope`` split into a list, an added
+    ``expires_at``).
+
+    :raises InternalOAuthError: no ``access_token``; no ``token_type`` when the process sets
+        oauthlib's ``OAUTHLIB_STRICT_TOKEN_TYPE``; or a field oauthlib cannot read (an
+        ``expires_in`` that is not a number, a ``scope`` that is neither a string nor a list).
+        Raised afresh, with no oauthlib exception attached: theirs may quote the provider's values.
+    """
+    failure = None
+    try:
+        WebApplicationClient("").parse_request_body_response(json.dumps(data))
+    except MissingTokenError:
+        failure = TOKEN_FAILED
+    except MissingTokenTypeError:
+        failure = f"{TOKEN_FAILED} (missing token_type)"
+    except OAuth2Error:
+        return False
+    except Exception:  # ValueError, TypeError, AttributeError, OverflowError... from hostile fields
+        if "error" in data:  # oauthlib reads scope and expires_in before it looks for an error
+            return False
+        failure = f"{TOKEN_FAILED} (malformed token response)"
+    if failure is not None:
+        raise InternalOAuthError(failure, upstream_status=status)
+    return True
+
+
 def checked_tokens(data: dict[str, Any], status: int, token_types: Set[str]) -> Tokens:
-    """Validate a successful answer: a non-empty string ``access_token`` and a known ``token_type``.
+    """Our checks on top of oauthlib's: a non-empty string ``access_token``, a known ``token_type``.
 
     :raises InternalOAuthError: for anything else.
     """

@@ -77,5 +77,6 @@ class Strategy:
         user, info = result
         if user is None:
             self.fail({"message": info} if isinstance(info, str) else info)
-        else:
-            self.success(user, info)
+        else:  # success() inlined: this runs on every authenticated API call
+            attempt = CURRENT.get()
+            (attempt or current("success()", self)).success(user, info)

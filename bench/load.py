@@ -62,21 +62,24 @@ def _read_response(sock: socket.socket, buf: bytearray) -> int:
 
 def _client(port: int, request: bytes, duration: float, connections: int, queue: Any) -> None:
     counts = [0] * connections
-    bad: list[int] = []
+    bad: list[str] = []
     stop = time.monotonic() + duration
 
     def worker(i: int) -> None:
-        sock = socket.create_connection(("127.0.0.1", port))
-        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        buf = bytearray()
-        while time.monotonic() < stop:
-            sock.sendall(request)
-            status = _read_response(sock, buf)
-            if status != 200:
-                bad.append(status)
-                break
-            counts[i] += 1
-        sock.close()
+        try:
+            sock = socket.create_connection(("127.0.0.1", port), timeout=10)
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            buf = bytearray()
+            while time.monotonic() < stop:
+                sock.sendall(request)
+                status = _read_response(sock, buf)
+                if status != 200:
+                    bad.append(str(status))
+                    break
+                counts[i] += 1
+            sock.close()
+        except Exception as exc:  # reported by the parent, never a silent hang
+            bad.append(f"{type(exc).__name__}: {exc}")
 
     threads = [threading.Thread(target=worker, args=(i,)) for i in range(connections)]
     start = time.monotonic()
@@ -99,19 +102,19 @@ def measure(name: str, duration: float = 3.0, connections: int = 4) -> float:
     else:
         cmd = [sys.executable, "-m", "waitress", "--threads=1", f"--port={port}", "--host=127.0.0.1", f"servers:{name}"]
         path, extra = "/me", f"Cookie: session={servers.cookie_for(name)}\r\n"
-    server = subprocess.Popen(cmd, cwd=HERE, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    server = subprocess.Popen(cmd, cwd=HERE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         _wait_for(port)
         request = f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n{extra}\r\n".encode()
         queue: Any = multiprocessing.Queue()
         warm = multiprocessing.Process(target=_client, args=(port, request, 0.5, connections, queue))
         warm.start()
-        queue.get()
-        warm.join()
+        queue.get(timeout=60)
+        warm.join(10)
         proc = multiprocessing.Process(target=_client, args=(port, request, duration, connections, queue))
         proc.start()
-        rps, bad = queue.get()
-        proc.join()
+        rps, bad = queue.get(timeout=duration + 60)
+        proc.join(10)
         if bad:
             raise RuntimeError(f"{name} answered {bad[:3]}")
         return float(rps)

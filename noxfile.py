@@ -10,7 +10,7 @@ import nox
 nox.needs_version = ">=2024.4.15"
 nox.options.default_venv_backend = "uv|virtualenv"
 nox.options.error_on_missing_interpreters = True
-nox.options.sessions = ["lint", "typecheck", "tests", "namespace"]
+nox.options.sessions = ["lint", "typecheck", "tests", "tests_lowest", "namespace"]
 
 ROOT = pathlib.Path(__file__).parent
 PYTHONS = ["3.11"]

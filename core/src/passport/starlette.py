@@ -273,7 +273,12 @@ class _AuthenticationHTTPError(AuthenticationError, HTTPException):  # type: ign
     """``fail_with_error``: an ``AuthenticationError`` that Starlette also renders as an ``HTTPException``."""
 
     def __init__(self, error: AuthenticationError) -> None:
-        AuthenticationError.__init__(self, error.message, error.status, error.challenges, error.headers)
+        # Not AuthenticationError.__init__: its super() call would reach HTTPException.__init__
+        # with the message as the status code (older Starlette looks that up as an HTTPStatus).
+        Exception.__init__(self, error.message)
+        self.message = error.message
+        self.status = error.status
+        self.challenges = list(error.challenges)
         self.status_code = error.status
         self.detail = error.message
         self.headers = _HeaderList([*error.headers, ("Cache-Control", "no-store")])

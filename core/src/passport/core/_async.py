@@ -140,7 +140,7 @@ def _cancel_leftovers(loop: asyncio.AbstractEventLoop) -> None:
 def call_sync(fn: Callable[..., Any], *args: Any) -> Any:
     """Call a user function in sync mode, running it to completion if it is async."""
     result = fn(*args)
-    if is_awaitable(result):
+    if result is not None and is_awaitable(result):
         return run_sync(result)
     return result
 

@@ -18,8 +18,7 @@ from typing import NamedTuple
 from typing import final
 
 from ._async import acall
-from ._async import is_awaitable
-from ._async import run_sync
+from ._async import call_sync
 from ._errors import MISSING_SESSION
 from ._errors import SessionError
 
@@ -72,9 +71,7 @@ def _skips(result: Any) -> bool:
 
 def serialize(layers: list[Layer], user: Any, request: Any) -> Any:
     for fn, takes_request in layers:
-        result = fn(request, user) if takes_request else fn(user)
-        if is_awaitable(result):
-            result = run_sync(result)
+        result = call_sync(fn, request, user) if takes_request else call_sync(fn, user)
         if not _skips(result):
             return result
     raise SessionError("Failed to serialize user into session")
@@ -91,9 +88,7 @@ async def aserialize(layers: list[Layer], user: Any, request: Any) -> Any:
 def deserialize(layers: list[Layer], value: Any, request: Any) -> Any:
     """Return the user, or ``None`` when a deserializer says the user is gone."""
     for fn, takes_request in layers:
-        result = fn(request, value) if takes_request else fn(value)
-        if result is not None and hasattr(type(result), "__await__"):
-            result = run_sync(result)
+        result = call_sync(fn, request, value) if takes_request else call_sync(fn, value)
         if result is not PASS:
             return None if result is False else result
     raise SessionError("Failed to deserialize user out of session")
@@ -109,9 +104,7 @@ async def adeserialize(layers: list[Layer], value: Any, request: Any) -> Any:
 
 def transform(layers: list[Layer], info: Any, request: Any) -> Any:
     for fn, takes_request in layers:
-        result = fn(request, info) if takes_request else fn(info)
-        if is_awaitable(result):
-            result = run_sync(result)
+        result = call_sync(fn, request, info) if takes_request else call_sync(fn, info)
         if not _skips(result):
             return result
     return info

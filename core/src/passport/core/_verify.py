@@ -11,6 +11,7 @@ from ._async import _ASYNC_CALLABLES
 from ._async import Ready
 from ._async import _get_running_loop
 from ._async import acall
+from ._async import call_sync
 from ._async import is_async_callable
 from ._async import is_awaitable
 from ._async import run_sync
@@ -108,7 +109,4 @@ def call_function(fn: Callable[..., Any], *args: Any) -> Awaitable[Any]:
     """
     if _get_running_loop() is not None:
         return acall(fn, *args)
-    result = fn(*args)
-    if result is not None and is_awaitable(result):
-        result = run_sync(result)
-    return Ready(result)
+    return Ready(call_sync(fn, *args))

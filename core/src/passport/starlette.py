@@ -34,10 +34,12 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
+from collections.abc import Iterator
 from collections.abc import Mapping
 from collections.abc import MutableMapping
 from collections.abc import Sequence
 from functools import cached_property
+from types import MappingProxyType
 from typing import Any
 from typing import Final
 from typing import final
@@ -60,7 +62,6 @@ from starlette.types import Send
 
 from passport.core import AuthenticationError
 from passport.core import Guard
-from passport.core import Headers
 from passport.core import Outcome
 from passport.core import Passport
 from passport.core import Response
@@ -86,7 +87,7 @@ __all__ = [
     "get_flashed_messages",
 ]
 
-SCOPE_KEY: Final = "passport.request"
+MIDDLEWARE_KEY: Final = "passport.middleware"  # the PassportMiddleware serving this request: its settings
 FLASHES: Final = "_flashes"
 Strategies = str | Strategy | Sequence[str | Strategy]
 Scopes = Sequence[str] | Callable[[Any], Sequence[str]]
@@ -136,60 +137,149 @@ class PassportUser(BaseUser):
         return f"PassportUser({self.user!r})"
 
 
-@final
-class StarletteRequest:
-    """The :class:`passport.core.Request` of one ASGI request (kept in ``scope["passport.request"]``).
+_RAW_NAMES: Final[dict[str, bytes]] = {}  # a name as asked for -> the lowercase ASGI name
 
-    Setting ``user`` also sets ``scope["user"]`` and ``scope["auth"]``. Guards fill ``body`` from a
-    form or JSON body of POST/PUT/PATCH/DELETE; a malformed one is a 400 before strategies run.
+
+class _ScopeHeaders(Mapping[str, str]):
+    """ASGI headers as strategies read them: case-insensitive, a repeated header joined with ``", "``.
+
+    ``get`` scans the raw list for the one name asked (a strategy reads one or two headers), so
+    the others are never decoded; the whole mapping is decoded only when iterated. ASGI servers
+    send lowercase names, which Starlette's own ``request.headers`` relies on too.
     """
 
-    def __init__(
-        self, scope: Scope, *, scopes: Scopes = ("authenticated",), regenerate: Regenerate | None = None
-    ) -> None:
+    __slots__ = ("_decoded", "_raw")
+
+    def __init__(self, raw: Sequence[tuple[bytes, bytes]]) -> None:
+        self._raw = raw
+        self._decoded: dict[str, str] | None = None
+
+    def get(self, name: str, default: Any = None) -> Any:
+        key = _RAW_NAMES.get(name)
+        if key is None:
+            try:
+                key = name.lower().encode("latin-1")
+            except (AttributeError, UnicodeEncodeError):  # not a str, or a name no header can have
+                return default
+            if len(_RAW_NAMES) < 256:  # strategies ask for a handful of names; a caller inventing more pays each time
+                _RAW_NAMES[name] = key
+        found: str | None = None
+        for raw_name, raw_value in self._raw:
+            if raw_name == key:
+                value = raw_value.decode("latin-1")
+                found = value if found is None else f"{found}, {value}"
+        return default if found is None else found
+
+    def _all(self) -> dict[str, str]:
+        decoded = self._decoded
+        if decoded is None:
+            decoded = {}
+            for raw_name, raw_value in self._raw:
+                name, value = raw_name.decode("latin-1"), raw_value.decode("latin-1")
+                decoded[name] = f"{decoded[name]}, {value}" if name in decoded else value
+            self._decoded = decoded
+        return decoded
+
+    def __getitem__(self, name: str) -> str:
+        value: str | None = self.get(name)
+        if value is None:
+            raise KeyError(name)
+        return value
+
+    def __contains__(self, name: object) -> bool:
+        return isinstance(name, str) and self.get(name) is not None
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._all())
+
+    def __len__(self) -> int:
+        return len(self._all())
+
+    def __repr__(self) -> str:
+        # Header values can be credentials (Authorization, X-API-Key, Cookie): names only.
+        return f"Headers({sorted(self._all())!r})"
+
+
+_new_headers = object.__new__  # no __init__ call: a view's headers are made on every guarded request
+_NO_BODY: Final[Mapping[str, Any]] = MappingProxyType({})
+_DEFAULT_SCOPES: Final = ("authenticated",)
+
+
+@final
+class StarletteRequest:
+    """The :class:`passport.core.Request` view of one ASGI scope.
+
+    The scope is the only state: ``user`` is read from and written to ``scope["user"]`` and
+    ``scope["auth"]``, so a view made later in the same request (for ``alogin``, say) sees what a
+    guard or the middleware did. Views are never stored in the scope: a scope holding an object
+    that holds the scope would be a reference cycle, garbage only the cycle collector can free,
+    on every request. Guards fill ``body`` from a form or JSON body of POST/PUT/PATCH/DELETE; a
+    malformed one is a 400 before strategies run.
+
+    :param scopes: the ``scope["auth"]`` scopes of a logged-in user, or ``fn(user) -> scopes``
+        (default: the :class:`PassportMiddleware`'s, else ``["authenticated"]``).
+    :param regenerate: ``fn(connection)`` giving the session a new identifier (default: the
+        middleware's).
+    """
+
+    # Class-level defaults: a view is built for every guarded request, so __init__ sets only
+    # the scope; everything else is read from it when asked for.
+    body: Mapping[str, Any] = _NO_BODY
+    auth_info: Any = None
+    _headers: _ScopeHeaders | None = None
+    _body_loaded: bool = False
+    _scopes: Scopes | None = None
+    _regenerate: Regenerate | None = None
+
+    def __init__(self, scope: Scope, *, scopes: Scopes | None = None, regenerate: Regenerate | None = None) -> None:
         self._scope = scope
-        self._scopes = scopes
-        self._regenerate = regenerate
-        self._body_loaded = False
-        self.method: str = scope.get("method", "GET")
-        self.path: str = scope["path"]
-        self.session: MutableMapping[str, Any] | None = scope.get("session")
-        self.body: Mapping[str, Any] = {}
-        self.auth_info: Any = None
-        self._user: Any = None  # scope["user"] is set by PassportMiddleware, or when a guard logs in
-        self._headers: Headers | None = None
-        scope[SCOPE_KEY] = self
+        if scopes is not None:
+            self._scopes = scopes
+        if regenerate is not None:
+            self._regenerate = regenerate
+
+    @property
+    def method(self) -> str:
+        return self._scope.get("method", "GET")  # type: ignore[no-any-return]  # a websocket has none
+
+    @property
+    def path(self) -> str:
+        return self._scope["path"]  # type: ignore[no-any-return]
+
+    @property
+    def session(self) -> MutableMapping[str, Any] | None:
+        return self._scope.get("session")
 
     @property
     def user(self) -> Any:
-        return self._user
+        user = self._scope.get("user")
+        return user.user if type(user) is PassportUser else None
 
     @user.setter
     def user(self, value: Any) -> None:
-        self._user = value
         scope = self._scope
         if value is None:
             scope["user"], scope["auth"] = UnauthenticatedUser(), AuthCredentials()
         else:
-            scopes = self._scopes(value) if callable(self._scopes) else self._scopes
-            scope["user"], scope["auth"] = PassportUser(value), AuthCredentials(scopes)
+            scopes = self._scopes
+            if scopes is None:
+                middleware: PassportMiddleware | None = scope.get(MIDDLEWARE_KEY)
+                scopes = _DEFAULT_SCOPES if middleware is None else middleware.scopes
+            scope["user"] = PassportUser(value)
+            scope["auth"] = AuthCredentials(scopes(value) if callable(scopes) else scopes)
 
     @cached_property
     def url(self) -> str:
         return str(URL(scope=self._scope))
 
     @property
-    def headers(self) -> Headers:
-        # A plain property with its own cache: read once per request by most strategies, and
-        # functools.cached_property costs a Python-level descriptor call on that first read.
+    def headers(self) -> Mapping[str, str]:
+        # A plain property with its own cache, not cached_property: read on every guarded request.
         headers = self._headers
         if headers is None:
-            merged: dict[str, str] = {}
-            for raw_name, raw_value in self._scope["headers"]:
-                name = raw_name.decode("latin-1").lower()  # ASGI says lowercase; don't rely on it
-                value = raw_value.decode("latin-1")
-                merged[name] = f"{merged[name]}, {value}" if name in merged else value
-            headers = self._headers = Headers.from_lowercase(merged)
+            headers = self._headers = _new_headers(_ScopeHeaders)
+            headers._raw = self._scope["headers"]
+            headers._decoded = None
         return headers
 
     @cached_property
@@ -225,20 +315,25 @@ class StarletteRequest:
 
     def flash(self, message: str, category: str = "message") -> None:
         """Keep a flash message in the session until :func:`get_flashed_messages` reads it."""
-        if self.session is not None:
-            self.session[FLASHES] = [*self.session.get(FLASHES, ()), [category, message]]
+        session = self.session
+        if session is not None:
+            session[FLASHES] = [*session.get(FLASHES, ()), [category, message]]
 
     def regenerate_session(self) -> None:
         """Start a fresh session: a new id when a ``regenerate_session`` hook is set, else cleared."""
-        if self.session is not None:
-            if self._regenerate is not None:
-                self._regenerate(HTTPConnection(self._scope))
-            self.session.clear()
+        session = self.session
+        if session is not None:
+            regenerate = self._regenerate
+            if regenerate is None:
+                middleware: PassportMiddleware | None = self._scope.get(MIDDLEWARE_KEY)
+                regenerate = None if middleware is None else middleware.regenerate_session
+            if regenerate is not None:
+                regenerate(HTTPConnection(self._scope))
+            session.clear()
 
 
 def _request_of(request: HTTPConnection) -> StarletteRequest:
-    existing: StarletteRequest | None = request.scope.get(SCOPE_KEY)
-    return StarletteRequest(request.scope) if existing is None else existing
+    return StarletteRequest(request.scope)
 
 
 def get_flashed_messages(request: HTTPConnection, *, with_categories: bool = False) -> list[Any]:
@@ -305,14 +400,15 @@ class PassportMiddleware:
     ) -> None:
         self.app = app
         self._restore = passport.session() if session else None
-        self._scopes = scopes
-        self._regenerate = regenerate_session
+        self.scopes = scopes
+        self.regenerate_session = regenerate_session
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] not in ("http", "websocket"):
             await self.app(scope, receive, send)
             return
-        request = StarletteRequest(scope, scopes=self._scopes, regenerate=self._regenerate)
+        scope[MIDDLEWARE_KEY] = self  # later views (guards, alogin) take their settings from here
+        request = StarletteRequest(scope)
         request.user = None  # anonymous until restored: request.user and @requires need scope["user"]
         if self._restore is not None:
             if request.session is None:
@@ -335,27 +431,23 @@ class StarletteGuard:
     def __init__(self, guard: Guard) -> None:
         self.guard = guard
         self._property = guard.opts.assign_property
+        self._run = guard._arun  # the guard's single coroutine, without Guard.arun's call
 
-    async def _run(self, request: Request) -> tuple[StarletteRequest, Response | None]:
-        scope = request.scope
-        passport_request = scope.get(SCOPE_KEY) or StarletteRequest(scope)
-        if passport_request.method in BODY_METHODS:  # GET/HEAD/OPTIONS: no body, no coroutine
-            await passport_request.load_body(request)
-        try:
-            response = await self.guard.arun(passport_request)
-        except AuthenticationError as exc:
-            raise _AuthenticationHTTPError(exc) from exc
-        # request.state without building a State object per request: it wraps scope["state"].
-        state = request.scope.setdefault("state", {})
-        state["auth_info"] = passport_request.auth_info
-        if self._property is not None:
-            state[self._property] = getattr(passport_request, self._property, None)
-        return passport_request, response
+    # __call__ and protect's wrapper repeat their first lines rather than share a coroutine: an
+    # extra coroutine level per guarded request costs about as much as the API-key check itself.
 
     async def __call__(self, request: Request) -> Any:
-        passport_request, response = await self._run(request)
+        scope = request.scope
+        passport_request = StarletteRequest(scope)
+        if scope.get("method") in BODY_METHODS:
+            await passport_request.load_body(request)
+        try:
+            response = await self._run(passport_request, True)
+        except AuthenticationError as exc:
+            raise _AuthenticationHTTPError(exc) from exc
         if response is not None:
             raise PassportHTTPException(response)
+        self._expose(scope, passport_request)
         return passport_request.user if self._property is None else getattr(passport_request, self._property)
 
     def protect(self, endpoint: Callable[[Request], Any]) -> Callable[[Request], Any]:
@@ -364,12 +456,28 @@ class StarletteGuard:
 
         @functools.wraps(endpoint)
         async def guarded(request: Request) -> Any:
-            _, response = await self._run(request)
+            scope = request.scope
+            passport_request = StarletteRequest(scope)
+            if scope.get("method") in BODY_METHODS:
+                await passport_request.load_body(request)
+            try:
+                response = await self._run(passport_request, True)
+            except AuthenticationError as exc:
+                raise _AuthenticationHTTPError(exc) from exc
             if response is not None:
                 return _to_starlette(response)
+            self._expose(scope, passport_request)
             return await endpoint(request) if is_async else await run_in_threadpool(endpoint, request)
 
         return guarded
+
+    def _expose(self, scope: Scope, passport_request: StarletteRequest) -> None:
+        """Put ``auth_info`` (and the ``assign_property`` value) on ``request.state``."""
+        # Through scope["state"], the dict request.state wraps, not a State object per request.
+        state = scope.setdefault("state", {})
+        state["auth_info"] = passport_request.auth_info
+        if self._property is not None:
+            state[self._property] = getattr(passport_request, self._property, None)
 
 
 # FastAPI reads a dependency's annotations at run time, and an instance has no globals to resolve

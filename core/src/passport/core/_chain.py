@@ -7,6 +7,7 @@ not when it is built, so a strategy registered later is found (Passport does the
 
 from __future__ import annotations
 
+from collections.abc import Coroutine
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 from typing import Any
@@ -157,17 +158,37 @@ class Guard:
             CURRENT.reset(token)
         return outcome if hooks is None else self._close(hooks, request, outcome, failed=False)
 
-    async def aattempt(self, request: Any) -> Outcome:
-        """Async twin of :meth:`attempt`: ``async def`` parts are awaited, blocking ones threaded."""
-        hooks = self._passport._hooks
+    def aattempt(self, request: Any) -> Coroutine[Any, Any, Outcome]:
+        """Async twin of :meth:`attempt`: ``async def`` parts are awaited, blocking ones threaded.
+
+        Returns a coroutine (``await guard.aattempt(request)``).
+        """
+        return self._arun(request, False)
+
+    async def _arun(self, request: Any, apply: bool) -> Any:
+        """The async chain, applied (``arun``: ``Response | None``) or not (``aattempt``: the outcome).
+
+        One coroutine for the whole request: each extra coroutine level costs about as much as
+        the session-less success itself.
+        """
+        passport = self._passport
+        hooks = passport._hooks
         if hooks is None:
+            if apply and self._restores:
+                strategy = passport._strategies.get("session")
+                if type(strategy) is SessionStrategy:
+                    pending = strategy.restore(request)
+                    if pending is not None:
+                        await pending
+                    return None
             outcome = Outcome()
         else:
             outcome = self._open(hooks, request)
             if outcome.action is not None:
-                return outcome
+                return self._settle(request, outcome) if apply else outcome
         options = self._options
-        registry = self._passport._strategies
+        registry = passport._strategies
+        failed = False
         # One context variable binding for the chain, renewed only when a failed strategy hands over.
         token = CURRENT.set(outcome)
         try:
@@ -200,10 +221,27 @@ class Guard:
                     break
                 outcome.failures = [*outcome.failures, (outcome.info, outcome.status)]
             else:
-                return self._close(hooks, request, outcome, failed=True)
+                failed = True
         finally:
             CURRENT.reset(token)
-        return outcome if hooks is None else self._close(hooks, request, outcome, failed=False)
+        if failed or hooks is not None:
+            outcome = self._close(hooks, request, outcome, failed)
+        if not apply:
+            return outcome
+        action = outcome.action
+        if action == "success":
+            opts = self.opts
+            if opts.plain_success and not opts.session and hooks is None and not passport._transformers:
+                # An API guard: log in without a session and hand over the info, no helper calls.
+                request.user = outcome.user
+                if opts.auth_info:
+                    info = outcome.info
+                    request.auth_info = {} if info is None else info
+                return None
+            return await self._asucceed(request, outcome)
+        if action == "pass":
+            return None
+        return self._settle(request, outcome)
 
     # -- applying the outcome ----------------------------------------------------------------
 
@@ -231,22 +269,9 @@ class Guard:
             return self._succeed(request, outcome)
         return self._settle(request, outcome)
 
-    async def arun(self, request: Any) -> Response | None:
-        """Async twin of :meth:`run`."""
-        if self._restores and self._passport._hooks is None:
-            strategy = self._passport._strategies.get("session")
-            if type(strategy) is SessionStrategy:
-                pending = strategy.restore(request)
-                if pending is not None:
-                    await pending
-                return None
-        outcome = await self.aattempt(request)
-        action = outcome.action
-        if action == "pass":
-            return None
-        if action == "success":
-            return await self._asucceed(request, outcome)
-        return self._settle(request, outcome)
+    def arun(self, request: Any) -> Coroutine[Any, Any, Response | None]:
+        """Async twin of :meth:`run`; returns a coroutine (``await guard.arun(request)``)."""
+        return self._arun(request, True)
 
     def _settle(self, request: Any, outcome: Outcome) -> Response | None:
         action = outcome.action

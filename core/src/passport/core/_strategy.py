@@ -39,8 +39,14 @@ class Strategy:
 
     def success(self, user: Any, info: Any = None) -> None:
         """Authenticate the request as ``user``; ``info`` (optional) becomes ``request.auth_info``."""
-        attempt = CURRENT.get()  # inlined lookup: success is on every request's hot path
-        (attempt or current("success()", self)).success(user, info)
+        attempt = CURRENT.get()
+        if attempt is not None and attempt.action is None and attempt._open and user is not None:
+            # Outcome.success's common case, inlined: success is on every request's hot path.
+            attempt.action = "success"
+            attempt.user = user
+            attempt.info = info
+        else:
+            (attempt or current("success()", self)).success(user, info)
 
     def fail(self, challenge: Any = None, status: int | None = None) -> None:
         """Reject the request; the chain moves on to the next strategy.
@@ -77,6 +83,5 @@ class Strategy:
         user, info = result
         if user is None:
             self.fail({"message": info} if isinstance(info, str) else info)
-        else:  # success() inlined: this runs on every authenticated API call
-            attempt = CURRENT.get()
-            (attempt or current("success()", self)).success(user, info)
+        else:
+            self.success(user, info)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Awaitable
 from collections.abc import Callable
-from collections.abc import Coroutine
 from typing import Any
 
 from ._async import _ASYNC_CALLABLES
@@ -77,11 +76,8 @@ class Pending(Awaitable[VerifyResult]):
     async def _result(self) -> VerifyResult:
         return normalize_verify_result(await acall(self._verify, *self._args))
 
-    def then(self, fn: Callable[[VerifyResult], object]) -> Coroutine[Any, Any, None]:
-        """Return a coroutine that verifies, then calls ``fn`` with ``(user_or_None, info)``."""
-        return self._then(fn)
-
-    async def _then(self, fn: Callable[[VerifyResult], object]) -> None:
+    async def then(self, fn: Callable[[VerifyResult], object]) -> None:
+        """Verify, then call ``fn`` with ``(user_or_None, info)`` (called, this gives a coroutine)."""
         verify = self._verify
         try:  # the cached answer, without a call
             is_async = _ASYNC_CALLABLES[verify]

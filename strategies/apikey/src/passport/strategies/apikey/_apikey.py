@@ -11,6 +11,8 @@ from typing import Final
 
 from passport.core import Strategy
 from passport.core import call_verify
+from passport.core import is_async_callable
+from passport.core import normalize_verify_result
 
 from ._challenge import is_printable_ascii
 
@@ -100,6 +102,7 @@ class APIKeyStrategy(Strategy):
         # The default set-up (one header, no prefix, no query) gets a fast path in authenticate.
         self._plain: Final = header is not None and not prefix and query is None and not pass_request
         self._on_verified: Final = self.verified  # bound once, not on every request
+        self._async_verify: Final = is_async_callable(verify)
 
     def __repr__(self) -> str:
         return f"<APIKeyStrategy header={self._header or None!r} prefix={self._prefix!r} query={self._query!r}>"
@@ -110,6 +113,8 @@ class APIKeyStrategy(Strategy):
         if self._plain:
             key = request.headers.get(self._header)
             if key and "," not in key and key.isascii() and key.isprintable():
+                if self._async_verify:
+                    return self._check(key)
                 return call_verify(self._verify, key).then(self._on_verified)
             # Anything else is refused below, by the general path.
         key = None
@@ -143,6 +148,18 @@ class APIKeyStrategy(Strategy):
         if self._pass_request:
             return call_verify(self._verify, request, key).then(self._on_verified)
         return call_verify(self._verify, key).then(self._on_verified)
+
+    async def _check(self, key: str) -> None:
+        """``call_verify(verify, key).then(verified)`` for an ``async def`` verify, minus the plumbing.
+
+        Every API call with the default set-up comes through here. The chain awaits the
+        coroutine, or runs it on a private loop in sync code, as it does call_verify's.
+        """
+        result = await self._verify(key)
+        if result is None or result is False or type(result) is tuple:
+            self.verified(normalize_verify_result(result))
+        else:
+            self.success(result)  # what verified((result, None)) does, without the tuple
 
     def _refuse(self, message: str) -> None:
         self.fail({"message": message}, 400)

@@ -374,3 +374,14 @@ def test_sync_mode_cancels_tasks_that_async_user_code_left_behind(key_strategy):
     outcome = passport.authenticate("key").attempt(make_request(headers={"X-Key": "ann"}))
     assert outcome.user == {"id": "ann"}
     assert left[0].cancelled()
+
+
+async def test_arun_and_aattempt_hand_back_coroutines_tasks_can_run(passport, scripted):
+    ann = {"id": "ann"}
+    passport.use(scripted("quick", "success", ann))
+    guard = passport.authenticate("quick", session=False)
+    pending = guard.arun(make_request())
+    assert asyncio.iscoroutine(pending)
+    assert await asyncio.create_task(pending) is None
+    outcome = await asyncio.create_task(guard.aattempt(make_request()))
+    assert (outcome.action, outcome.user) == ("success", ann)

@@ -82,6 +82,7 @@ __all__ = [
     "PassportMiddleware",
     "PassportStarlette",
     "PassportUser",
+    "SharedCredentials",
     "StarletteGuard",
     "StarletteRequest",
     "get_flashed_messages",
@@ -135,6 +136,47 @@ class PassportUser(BaseUser):
 
     def __repr__(self) -> str:
         return f"PassportUser({self.user!r})"
+
+
+class _ReadOnlyScopes(list[str]):
+    """A scopes list that refuses changes (it is shared by requests)."""
+
+    def _refuse(self, *args: Any, **kwargs: Any) -> Any:
+        raise TypeError(
+            "request.auth.scopes is shared by every request with the same scopes setting and is read-only; "
+            "pass PassportMiddleware(scopes=fn(user)) to compute them per user"
+        )
+
+    append = extend = insert = remove = pop = clear = sort = reverse = _refuse
+    __setitem__ = __delitem__ = __iadd__ = __imul__ = _refuse
+
+
+class SharedCredentials(AuthCredentials):
+    """``scope["auth"]`` of a logged-in user when the scopes are a fixed list: built once, read-only.
+
+    Every logged-in request of an app has the same scopes unless they are computed per user, so
+    one object serves them all instead of one per request.
+    """
+
+    def __init__(self, scopes: Sequence[str]) -> None:
+        object.__setattr__(self, "scopes", _ReadOnlyScopes(scopes))
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError("request.auth is shared by requests and read-only")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError("request.auth is shared by requests and read-only")
+
+    def __repr__(self) -> str:
+        return f"SharedCredentials({list(self.scopes)!r})"
+
+
+AuthSetting = SharedCredentials | Callable[[Any], Sequence[str]]
+
+
+def _auth_setting(scopes: Scopes) -> AuthSetting:
+    """What ``scope["auth"]`` is made from: one shared object for fixed scopes, else ``fn(user)``."""
+    return scopes if callable(scopes) else SharedCredentials(scopes)
 
 
 _RAW_NAMES: Final[dict[str, bytes]] = {}  # a name as asked for -> the lowercase ASGI name
@@ -200,9 +242,11 @@ class _ScopeHeaders(Mapping[str, str]):
         return f"Headers({sorted(self._all())!r})"
 
 
-_new_headers = object.__new__  # no __init__ call: a view's headers are made on every guarded request
+_new_view = _new_headers = object.__new__
+
+# no __init__ call: a view's headers are made on every guarded request
 _NO_BODY: Final[Mapping[str, Any]] = MappingProxyType({})
-_DEFAULT_SCOPES: Final = ("authenticated",)
+_DEFAULT_AUTH: Final = SharedCredentials(["authenticated"])
 
 
 @final
@@ -228,13 +272,13 @@ class StarletteRequest:
     auth_info: Any = None
     _headers: _ScopeHeaders | None = None
     _body_loaded: bool = False
-    _scopes: Scopes | None = None
+    _auth: AuthSetting | None = None
     _regenerate: Regenerate | None = None
 
     def __init__(self, scope: Scope, *, scopes: Scopes | None = None, regenerate: Regenerate | None = None) -> None:
         self._scope = scope
         if scopes is not None:
-            self._scopes = scopes
+            self._auth = _auth_setting(scopes)
         if regenerate is not None:
             self._regenerate = regenerate
 
@@ -261,12 +305,13 @@ class StarletteRequest:
         if value is None:
             scope["user"], scope["auth"] = UnauthenticatedUser(), AuthCredentials()
         else:
-            scopes = self._scopes
-            if scopes is None:
+            user = scope["user"] = _new_view(PassportUser)  # PassportUser(value), minus the __init__ call
+            user.user = value
+            auth = self._auth
+            if auth is None:
                 middleware: PassportMiddleware | None = scope.get(MIDDLEWARE_KEY)
-                scopes = _DEFAULT_SCOPES if middleware is None else middleware.scopes
-            scope["user"] = PassportUser(value)
-            scope["auth"] = AuthCredentials(scopes(value) if callable(scopes) else scopes)
+                auth = _DEFAULT_AUTH if middleware is None else middleware._auth
+            scope["auth"] = auth if type(auth) is SharedCredentials else AuthCredentials(auth(value))  # type: ignore[operator]
 
     @cached_property
     def url(self) -> str:
@@ -277,7 +322,7 @@ class StarletteRequest:
         # A plain property with its own cache, not cached_property: read on every guarded request.
         headers = self._headers
         if headers is None:
-            headers = self._headers = _new_headers(_ScopeHeaders)
+            headers = self._headers = _new_headers(_ScopeHeaders)  # no __init__ call: made on every guarded request
             headers._raw = self._scope["headers"]
             headers._decoded = None
         return headers
@@ -401,6 +446,7 @@ class PassportMiddleware:
         self.app = app
         self._restore = passport.session() if session else None
         self.scopes = scopes
+        self._auth = _auth_setting(scopes)
         self.regenerate_session = regenerate_session
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -453,11 +499,13 @@ class StarletteGuard:
     def protect(self, endpoint: Callable[[Request], Any]) -> Callable[[Request], Any]:
         """Guard a Starlette endpoint (``async def`` or ``def``, taking the request)."""
         is_async = is_async_callable(endpoint)
+        prop = self._property
 
         @functools.wraps(endpoint)
         async def guarded(request: Request) -> Any:
             scope = request.scope
-            passport_request = StarletteRequest(scope)
+            passport_request = _new_view(StarletteRequest)
+            passport_request._scope = scope
             if scope.get("method") in BODY_METHODS:
                 await passport_request.load_body(request)
             try:
@@ -466,7 +514,10 @@ class StarletteGuard:
                 raise _AuthenticationHTTPError(exc) from exc
             if response is not None:
                 return _to_starlette(response)
-            self._expose(scope, passport_request)
+            if prop is None:  # _expose's common case, inlined
+                scope.setdefault("state", {})["auth_info"] = passport_request.auth_info
+            else:
+                self._expose(scope, passport_request)
             return await endpoint(request) if is_async else await run_in_threadpool(endpoint, request)
 
         return guarded

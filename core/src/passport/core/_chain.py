@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Coroutine
 from collections.abc import Sequence
+from types import CoroutineType
 from typing import TYPE_CHECKING
 from typing import Any
 from typing import final
@@ -52,7 +53,7 @@ class Guard:
     :class:`~passport.core.Request`.
     """
 
-    __slots__ = ("_entries", "_multi", "_options", "_passport", "_restores", "names", "opts")
+    __slots__ = ("_api", "_entries", "_multi", "_options", "_passport", "_restores", "names", "opts")
 
     def __init__(self, passport: Passport, strategies: str | Strategy | Sequence[Any], options: dict[str, Any]) -> None:
         self._passport = passport
@@ -64,6 +65,8 @@ class Guard:
         self._options = self.opts.raw
         # Passport.session(): eligible for the direct restore path in run()/arun().
         self._restores = entries == ["session"] and not options
+        # A session-less API guard with no success options: applied without helper calls.
+        self._api = self.opts.plain_success and not self.opts.session
 
     @property
     def options(self) -> Any:
@@ -208,7 +211,7 @@ class Guard:
                 outcome._open = True
                 try:
                     result = strategy.authenticate(request, options)
-                    if result is not None and hasattr(type(result), "__await__"):
+                    if result is not None and (type(result) is CoroutineType or hasattr(type(result), "__await__")):
                         await result
                 except Exception as exc:
                     outcome.raised(exc)
@@ -231,7 +234,7 @@ class Guard:
         action = outcome.action
         if action == "success":
             opts = self.opts
-            if opts.plain_success and not opts.session and hooks is None and not passport._transformers:
+            if self._api and hooks is None and not passport._transformers:
                 # An API guard: log in without a session and hand over the info, no helper calls.
                 request.user = outcome.user
                 if opts.auth_info:

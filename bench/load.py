@@ -1,8 +1,8 @@
 """Throughput through a real server on 127.0.0.1, loaded from a second process.
 
-Each app is served alone (uvicorn for Starlette, waitress with one thread for Flask), then a
-separate load process keeps a few keep-alive connections busy for a fixed time. The added cost
-per request is 1/throughput minus the bare route's 1/throughput.
+Each app gets its own server (uvicorn for Starlette, waitress with one thread for Flask); a
+separate load process keeps a few keep-alive connections busy for a fixed time, the apps taking
+turns round by round. The added cost per request is 1/throughput minus the bare route's.
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import socket
+import statistics
 import subprocess
 import sys
 import threading
@@ -90,7 +91,7 @@ def _client(port: int, request: bytes, duration: float, connections: int, queue:
     queue.put((sum(counts) / (time.monotonic() - start), bad))
 
 
-def measure(name: str, duration: float = 3.0, connections: int = 4) -> float:
+def _serve(name: str) -> tuple[subprocess.Popen[bytes], bytes, int]:
     sys.path.insert(0, HERE)
     import servers
 
@@ -102,36 +103,55 @@ def measure(name: str, duration: float = 3.0, connections: int = 4) -> float:
     else:
         cmd = [sys.executable, "-m", "waitress", "--threads=1", f"--port={port}", "--host=127.0.0.1", f"servers:{name}"]
         path, extra = "/me", f"Cookie: session={servers.cookie_for(name)}\r\n"
+    # Server output is discarded: an unread pipe would fill up and stall the server.
     server = subprocess.Popen(cmd, cwd=HERE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    request = f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n{extra}\r\n".encode()
+    return server, request, port
+
+
+def _load(name: str, port: int, request: bytes, duration: float, connections: int) -> float:
+    queue: Any = multiprocessing.Queue()
+    proc = multiprocessing.Process(target=_client, args=(port, request, duration, connections, queue))
+    proc.start()
+    rps, bad = queue.get(timeout=duration + 60)
+    proc.join(10)
+    if bad:
+        raise RuntimeError(f"{name} answered {bad[:3]}")
+    return float(rps)
+
+
+def measure(names: list[str], rounds: int = 5, duration: float = 1.5, connections: int = 4) -> dict[str, float]:
+    """Median requests per second of each app, its load rounds interleaved with the others'.
+
+    All servers run for the whole measurement and take turns being loaded, so a slow patch of
+    the machine hits every app alike instead of whichever ran during it.
+    """
+    started = {name: _serve(name) for name in names}
     try:
-        _wait_for(port)
-        request = f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n{extra}\r\n".encode()
-        queue: Any = multiprocessing.Queue()
-        warm = multiprocessing.Process(target=_client, args=(port, request, 0.5, connections, queue))
-        warm.start()
-        queue.get(timeout=60)
-        warm.join(10)
-        proc = multiprocessing.Process(target=_client, args=(port, request, duration, connections, queue))
-        proc.start()
-        rps, bad = queue.get(timeout=duration + 60)
-        proc.join(10)
-        if bad:
-            raise RuntimeError(f"{name} answered {bad[:3]}")
-        return float(rps)
+        for name, (_, request, port) in started.items():
+            _wait_for(port)
+            _load(name, port, request, 0.5, connections)  # warm up
+        samples: dict[str, list[float]] = {name: [] for name in names}
+        for _ in range(rounds):
+            for name, (_, request, port) in started.items():
+                samples[name].append(_load(name, port, request, duration, connections))
+        return {name: statistics.median(values) for name, values in samples.items()}
     finally:
-        server.terminate()
-        server.wait(10)
+        for server, _, _ in started.values():
+            server.terminate()
+        for server, _, _ in started.values():
+            server.wait(10)
 
 
-def run(duration: float = 3.0) -> dict[str, Any]:
+def run(rounds: int = 5, duration: float = 1.5) -> dict[str, Any]:
     results: dict[str, Any] = {}
     for framework, names in (
         ("starlette", ["starlette_bare", "starlette_passport", "starlette_native"]),
         ("flask", ["flask_bare", "flask_passport", "flask_login"]),
     ):
-        rps = {name: measure(name, duration) for name in names}
+        rps = measure(names, rounds, duration)
         bare = rps[names[0]]
-        print(f"\n{framework} through a real server on 127.0.0.1 (load from a second process)")
+        print(f"\n{framework} through a real server on 127.0.0.1 (load from a second process, median of {rounds})")
         for name in names:
             added = 1e6 / rps[name] - 1e6 / bare
             print(

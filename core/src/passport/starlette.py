@@ -17,8 +17,10 @@
     async def me(user=Depends(auth.authenticate(["bearer", "apikey"], session=False))): ...
 
 The middleware restores the user from the session on every request and sets ``scope["user"]``
-(a :class:`PassportUser`, or Starlette's ``UnauthenticatedUser``) and ``scope["auth"]``, so
-``request.user`` and ``@requires("authenticated")`` work unchanged. In async code sync verify
+(a :class:`PassportUser`, or Starlette's ``UnauthenticatedUser``) and ``scope["auth"]`` (one
+read-only :class:`SharedCredentials` for fixed scopes), so ``request.user`` and
+``@requires("authenticated")`` work unchanged. The scope holds all per-request state; passport's
+request objects are views over it, never stored in it. In async code sync verify
 functions and serializers run in worker threads, so they never block the event loop.
 
 Starlette's ``SessionMiddleware`` keeps the session in a signed cookie, with no identifier to

@@ -83,5 +83,11 @@ class Strategy:
         user, info = result
         if user is None:
             self.fail({"message": info} if isinstance(info, str) else info)
-        else:
-            self.success(user, info)
+        else:  # success() inlined: this runs on every authenticated call, sync or async
+            attempt = CURRENT.get()
+            if attempt is not None and attempt.action is None and attempt._open:
+                attempt.action = "success"
+                attempt.user = user
+                attempt.info = info
+            else:
+                (attempt or current("success()", self)).success(user, info)

@@ -1,0 +1,91 @@
+"""``StarletteGuard``: a route guard, as a FastAPI dependency or a Starlette endpoint decorator."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any
+from typing import final
+
+from passport.core import AuthenticationError
+from passport.core import Guard
+from passport.core import is_async_callable
+from passport.core._body import BODY_METHODS
+from passport.starlette._request import StarletteRequest
+from passport.starlette._request import _new
+from passport.starlette._responses import PassportHTTPException
+from passport.starlette._responses import _AuthenticationHTTPError
+from passport.starlette._responses import _to_starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.types import Scope
+
+
+@final
+class StarletteGuard:
+    """A route guard: a FastAPI dependency (``Depends(guard)``) and, with :meth:`protect`, a decorator.
+
+    As a dependency it returns the user (or the ``assign_property`` value); the response passport
+    chose instead is raised as :class:`PassportHTTPException`.
+    """
+
+    def __init__(self, guard: Guard) -> None:
+        self.guard = guard
+        self._property = guard.opts.assign_property
+        self._run = guard._arun  # the guard's single coroutine, without Guard.arun's call
+
+    # __call__ and protect's wrapper repeat their first lines rather than share a coroutine: an
+    # extra coroutine level per guarded request costs about as much as the API-key check itself.
+
+    async def __call__(self, request: Request) -> Any:
+        scope = request.scope
+        passport_request = StarletteRequest(scope)
+        if scope.get("method") in BODY_METHODS:
+            await passport_request.load_body(request)
+        try:
+            response = await self._run(passport_request, True)
+        except AuthenticationError as exc:
+            raise _AuthenticationHTTPError(exc) from exc
+        if response is not None:
+            raise PassportHTTPException(response)
+        self._expose(scope, passport_request)
+        return passport_request.user if self._property is None else getattr(passport_request, self._property)
+
+    def protect(self, endpoint: Callable[[Request], Any]) -> Callable[[Request], Any]:
+        """Guard a Starlette endpoint (``async def`` or ``def``, taking the request)."""
+        is_async = is_async_callable(endpoint)
+        prop = self._property
+
+        @functools.wraps(endpoint)
+        async def guarded(request: Request) -> Any:
+            scope = request.scope
+            passport_request = _new(StarletteRequest)
+            passport_request._scope = scope
+            if scope.get("method") in BODY_METHODS:
+                await passport_request.load_body(request)
+            try:
+                response = await self._run(passport_request, True)
+            except AuthenticationError as exc:
+                raise _AuthenticationHTTPError(exc) from exc
+            if response is not None:
+                return _to_starlette(response)
+            if prop is None:  # _expose's common case, inlined
+                scope.setdefault("state", {})["auth_info"] = passport_request.auth_info
+            else:
+                self._expose(scope, passport_request)
+            return await endpoint(request) if is_async else await run_in_threadpool(endpoint, request)
+
+        return guarded
+
+    def _expose(self, scope: Scope, passport_request: StarletteRequest) -> None:
+        """Put ``auth_info`` (and the ``assign_property`` value) on ``request.state``."""
+        # Through scope["state"], the dict request.state wraps, not a State object per request.
+        state = scope.setdefault("state", {})
+        state["auth_info"] = passport_request.auth_info
+        if self._property is not None:
+            state[self._property] = getattr(passport_request, self._property, None)
+
+
+# FastAPI reads a dependency's annotations at run time, and an instance has no globals to resolve
+# the postponed ones with: give it the real class.
+StarletteGuard.__call__.__annotations__["request"] = Request

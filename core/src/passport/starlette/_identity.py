@@ -1,0 +1,90 @@
+"""``scope["user"]`` and ``scope["auth"]`` of a logged-in request."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from collections.abc import Mapping
+from collections.abc import Sequence
+from typing import Any
+
+from starlette.authentication import AuthCredentials
+from starlette.authentication import BaseUser
+
+Scopes = Sequence[str] | Callable[[Any], Sequence[str]]
+
+
+class PassportUser(BaseUser):
+    """``scope["user"]`` for a logged-in request: Starlette's user protocol around the app's user.
+
+    The app's object is :attr:`user`; other attributes are read from it (``request.user.email``).
+    """
+
+    def __init__(self, user: Any) -> None:
+        self.user = user
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__") or "user" not in self.__dict__:  # copy/pickle probes; half-built objects
+            raise AttributeError(name)
+        return getattr(self.__dict__["user"], name)
+
+    @property
+    def is_authenticated(self) -> bool:
+        return True
+
+    def _field(self, name: str) -> Any:
+        user = self.user
+        return user.get(name) if isinstance(user, Mapping) else getattr(user, name, None)
+
+    @property
+    def display_name(self) -> str:
+        names = (self._field(name) for name in ("display_name", "name", "username"))
+        return next((n for n in names if isinstance(n, str) and n), str(self.user))
+
+    @property
+    def identity(self) -> str:
+        value = self._field("id")
+        return self.display_name if value is None else str(value)
+
+    def __repr__(self) -> str:
+        return f"PassportUser({self.user!r})"
+
+
+class _ReadOnlyScopes(list[str]):
+    """A scopes list that refuses changes (it is shared by requests)."""
+
+    def _refuse(self, *args: Any, **kwargs: Any) -> Any:
+        raise TypeError(
+            "request.auth.scopes is shared by every request with the same scopes setting and is read-only; "
+            "pass PassportMiddleware(scopes=fn(user)) to compute them per user"
+        )
+
+    append = extend = insert = remove = pop = clear = sort = reverse = _refuse
+    __setitem__ = __delitem__ = __iadd__ = __imul__ = _refuse
+
+
+class SharedCredentials(AuthCredentials):
+    """``scope["auth"]`` of a logged-in user when the scopes are a fixed list: built once, read-only.
+
+    Every logged-in request of an app has the same scopes unless they are computed per user, so
+    one object serves them all instead of one per request.
+    """
+
+    def __init__(self, scopes: Sequence[str]) -> None:
+        object.__setattr__(self, "scopes", _ReadOnlyScopes(scopes))
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError("request.auth is shared by requests and read-only")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError("request.auth is shared by requests and read-only")
+
+    def __repr__(self) -> str:
+        return f"SharedCredentials({list(self.scopes)!r})"
+
+
+AuthSetting = SharedCredentials | Callable[[Any], Sequence[str]]
+
+
+def _auth_setting(scopes: Scopes) -> AuthSetting:
+    """What ``scope["auth"]`` is made from: one shared object for fixed scopes, else ``fn(user)``."""
+    return scopes if callable(scopes) else SharedCredentials(scopes)

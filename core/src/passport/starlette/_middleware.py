@@ -1,0 +1,57 @@
+"""``PassportMiddleware``: the user restored from the session on every request."""
+
+from __future__ import annotations
+
+from passport.core import Passport
+from passport.core import SessionError
+from passport.starlette._identity import Scopes
+from passport.starlette._identity import _auth_setting
+from passport.starlette._request import MIDDLEWARE_KEY
+from passport.starlette._request import Regenerate
+from passport.starlette._request import StarletteRequest
+from starlette.types import ASGIApp
+from starlette.types import Receive
+from starlette.types import Scope
+from starlette.types import Send
+
+
+class PassportMiddleware:
+    """Restore the user from Starlette's session and set ``scope["user"]``/``scope["auth"]``.
+
+    :param passport: the configured authenticator.
+    :param session: ``False`` for an app without sessions (users come from guards only).
+    :param scopes: the ``scope["auth"]`` scopes of a logged-in user, or ``fn(user) -> scopes``.
+    :param regenerate_session: ``fn(connection)`` giving the session a new identifier, for
+        server-side session backends (the session is cleared after it either way).
+    """
+
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        passport: Passport,
+        session: bool = True,
+        scopes: Scopes = ("authenticated",),
+        regenerate_session: Regenerate | None = None,
+    ) -> None:
+        self.app = app
+        self._restore = passport.session() if session else None
+        self.scopes = scopes
+        self._auth = _auth_setting(scopes)
+        self.regenerate_session = regenerate_session
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] not in ("http", "websocket"):
+            await self.app(scope, receive, send)
+            return
+        scope[MIDDLEWARE_KEY] = self  # later views (guards, alogin) take their settings from here
+        request = StarletteRequest(scope)
+        request.user = None  # anonymous until restored: request.user and @requires need scope["user"]
+        if self._restore is not None:
+            if request.session is None:
+                raise SessionError(
+                    "PassportMiddleware restores users from request.session: install Starlette's "
+                    "SessionMiddleware outside it (list it first), or pass session=False"
+                )
+            await self._restore.arun(request)  # only ever passes, or raises (a deserializer failed)
+        await self.app(scope, receive, send)

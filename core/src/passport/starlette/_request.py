@@ -1,0 +1,186 @@
+"""``StarletteRequest``: the :class:`passport.core.Request` view of an ASGI scope."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from collections.abc import Mapping
+from collections.abc import MutableMapping
+from functools import cached_property
+from types import MappingProxyType
+from typing import TYPE_CHECKING
+from typing import Any
+from typing import Final
+from typing import final
+
+from passport.core import fields_from_pairs
+from passport.core._body import BODY_METHODS
+from passport.core._body import MULTIPART
+from passport.core._body import BodyError
+from passport.core._body import body_kind
+from passport.core._body import check_body
+from passport.core._body import parse_body
+from passport.starlette._headers import _ScopeHeaders
+from passport.starlette._identity import AuthSetting
+from passport.starlette._identity import PassportUser
+from passport.starlette._identity import Scopes
+from passport.starlette._identity import SharedCredentials
+from passport.starlette._identity import _auth_setting
+from starlette.authentication import AuthCredentials
+from starlette.authentication import UnauthenticatedUser
+from starlette.datastructures import URL
+from starlette.datastructures import QueryParams
+from starlette.exceptions import HTTPException
+from starlette.formparsers import MultiPartException
+from starlette.requests import HTTPConnection
+from starlette.requests import Request
+from starlette.types import Scope
+
+if TYPE_CHECKING:
+    from passport.starlette._middleware import PassportMiddleware
+
+
+MIDDLEWARE_KEY: Final = "passport.middleware"  # the PassportMiddleware serving this request: its settings
+FLASHES: Final = "_flashes"
+Regenerate = Callable[[HTTPConnection], None]
+_new = object.__new__  # an object without its __init__ call, on hot paths
+_NO_BODY: Final[Mapping[str, Any]] = MappingProxyType({})
+_DEFAULT_AUTH: Final = SharedCredentials(["authenticated"])
+
+
+@final
+class StarletteRequest:
+    """The :class:`passport.core.Request` view of one ASGI scope.
+
+    The scope is the only state: ``user`` is read from and written to ``scope["user"]`` and
+    ``scope["auth"]``, so a view made later in the same request (for ``alogin``, say) sees what a
+    guard or the middleware did. Views are never stored in the scope: a scope holding an object
+    that holds the scope would be a reference cycle, garbage only the cycle collector can free,
+    on every request. Guards fill ``body`` from a form or JSON body of POST/PUT/PATCH/DELETE; a
+    malformed one is a 400 before strategies run.
+
+    :param scopes: the ``scope["auth"]`` scopes of a logged-in user, or ``fn(user) -> scopes``
+        (default: the :class:`PassportMiddleware`'s, else ``["authenticated"]``).
+    :param regenerate: ``fn(connection)`` giving the session a new identifier (default: the
+        middleware's).
+    """
+
+    # Class-level defaults: a view is built for every guarded request, so __init__ sets only
+    # the scope; everything else is read from it when asked for.
+    body: Mapping[str, Any] = _NO_BODY
+    auth_info: Any = None
+    _headers: _ScopeHeaders | None = None
+    _body_loaded: bool = False
+    _auth: AuthSetting | None = None
+    _regenerate: Regenerate | None = None
+
+    def __init__(self, scope: Scope, *, scopes: Scopes | None = None, regenerate: Regenerate | None = None) -> None:
+        self._scope = scope
+        if scopes is not None:
+            self._auth = _auth_setting(scopes)
+        if regenerate is not None:
+            self._regenerate = regenerate
+
+    @property
+    def method(self) -> str:
+        return self._scope.get("method", "GET")  # type: ignore[no-any-return]  # a websocket has none
+
+    @property
+    def path(self) -> str:
+        return self._scope["path"]  # type: ignore[no-any-return]
+
+    @property
+    def session(self) -> MutableMapping[str, Any] | None:
+        return self._scope.get("session")
+
+    @property
+    def user(self) -> Any:
+        user = self._scope.get("user")
+        return user.user if type(user) is PassportUser else None
+
+    @user.setter
+    def user(self, value: Any) -> None:
+        scope = self._scope
+        if value is None:
+            scope["user"], scope["auth"] = UnauthenticatedUser(), AuthCredentials()
+        else:
+            user = scope["user"] = _new(PassportUser)  # PassportUser(value), minus the __init__ call
+            user.user = value
+            auth = self._auth
+            if auth is None:
+                middleware: PassportMiddleware | None = scope.get(MIDDLEWARE_KEY)
+                auth = _DEFAULT_AUTH if middleware is None else middleware._auth
+            scope["auth"] = auth if type(auth) is SharedCredentials else AuthCredentials(auth(value))  # type: ignore[operator]
+
+    @cached_property
+    def url(self) -> str:
+        return str(URL(scope=self._scope))
+
+    @property
+    def headers(self) -> Mapping[str, str]:
+        # A plain property with its own cache, not cached_property: read on every guarded request.
+        headers = self._headers
+        if headers is None:
+            headers = self._headers = _new(_ScopeHeaders)  # no __init__ call: made on every guarded request
+            headers._raw = self._scope["headers"]
+            headers._decoded = None
+        return headers
+
+    @cached_property
+    def query(self) -> dict[str, Any]:
+        return fields_from_pairs(QueryParams(self._scope.get("query_string", b"")).multi_items())
+
+    @cached_property
+    def cookies(self) -> Mapping[str, str]:
+        return HTTPConnection(self._scope).cookies
+
+    async def load_body(self, request: Request) -> None:
+        """Decode the form or JSON body into ``body`` (strict; 400/413/415 on bad input)."""
+        if self._body_loaded:
+            return
+        if self.method not in BODY_METHODS:  # the common API call: nothing to read, no header parsing
+            self._body_loaded = True
+            return
+        kind, params = body_kind(self.method, request.headers.get("content-type"))
+        try:
+            if kind is not None:
+                length = request.headers.get("content-length", "")
+                check_body(kind, params, int(length) if length.isdigit() else None)
+            if kind == MULTIPART or (kind is not None and request._form is not None):  # FastAPI Form() read it
+                form = await request.form()
+                self.body = fields_from_pairs((k, v) for k, v in form.multi_items() if isinstance(v, str))
+            elif kind is not None:
+                self.body = parse_body(kind, params, await request.body())
+        except BodyError as exc:
+            raise HTTPException(exc.status, str(exc)) from None
+        except MultiPartException:
+            raise HTTPException(400, "Malformed request body") from None
+        self._body_loaded = True
+
+    def flash(self, message: str, category: str = "message") -> None:
+        """Keep a flash message in the session until :func:`get_flashed_messages` reads it."""
+        session = self.session
+        if session is not None:
+            session[FLASHES] = [*session.get(FLASHES, ()), [category, message]]
+
+    def regenerate_session(self) -> None:
+        """Start a fresh session: a new id when a ``regenerate_session`` hook is set, else cleared."""
+        session = self.session
+        if session is not None:
+            regenerate = self._regenerate
+            if regenerate is None:
+                middleware: PassportMiddleware | None = self._scope.get(MIDDLEWARE_KEY)
+                regenerate = None if middleware is None else middleware.regenerate_session
+            if regenerate is not None:
+                regenerate(HTTPConnection(self._scope))
+            session.clear()
+
+
+def _request_of(request: HTTPConnection) -> StarletteRequest:
+    return StarletteRequest(request.scope)
+
+
+def get_flashed_messages(request: HTTPConnection, *, with_categories: bool = False) -> list[Any]:
+    """Pop the flash messages recorded so far: messages, or ``(category, message)`` pairs."""
+    session = request.scope.get("session")
+    flashes = session.pop(FLASHES, []) if session is not None else []
+    return [(c, m) if with_categories else m for c, m in flashes]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 
 from passport.core import Passport
@@ -154,6 +156,20 @@ def test_logout_without_session_support_raises_a_session_error_after_clearing_th
     with pytest.raises(SessionError, match="session support"):
         passport.logout(request)
     assert request.user is None
+
+
+@pytest.mark.parametrize("mode", ["sync", "async"])
+async def test_restoring_on_a_request_type_without_sessions_is_a_session_error(passport, mode):
+    class NoSessions:  # a framework request wrapper with no session attribute at all
+        user = None
+        auth_info = None
+
+    guard = passport.session()
+    with pytest.raises(SessionError, match="session support"):
+        if mode == "sync":
+            await asyncio.to_thread(guard.run, NoSessions())
+        else:
+            await guard.arun(NoSessions())
 
 
 async def test_alogout_is_the_async_twin_of_logout(passport, ann):

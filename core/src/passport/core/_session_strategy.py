@@ -57,7 +57,7 @@ class SessionStrategy(Strategy):
 
         :raises SessionError: the request has no session support, or no deserializer answered.
         """
-        session = request.session
+        session = getattr(request, "session", None)  # a request type with no sessions at all: same answer
         if session is None:
             raise SessionError(MISSING_SESSION)
         namespace = session.get(KEY)

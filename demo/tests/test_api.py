@@ -101,3 +101,9 @@ def test_a_callback_without_a_started_flow_fails_with_a_flash(client: Any) -> No
     response = client.get("/auth/provider/callback?code=abc&state=forged")
     assert (response.status_code, response.headers["Location"]) == (302, "/")
     assert client.get("/profile").status_code == 302
+
+
+def test_get_login_sends_the_browser_to_the_sign_in_forms(client: Any) -> None:
+    response = client.get("/login")
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/"

@@ -154,6 +154,10 @@ def create_app(settings: Settings) -> Flask:
     def home() -> str:
         return render_template("home.html", user=current_user, settings=settings)
 
+    @app.get("/login")
+    def login_form() -> Any:
+        return redirect("/")  # the sign-in forms live on the home page
+
     @app.post("/login")
     @csrf_protected
     @auth.authenticate(

@@ -6,7 +6,9 @@ one shared, read-only object.
 """
 
 import asyncio
+import copy
 import gc
+import pickle
 from collections.abc import Iterator
 from typing import Any
 
@@ -219,6 +221,20 @@ def test_fixed_scopes_share_one_read_only_credentials_object() -> None:
     assert isinstance(seen[0], AuthCredentials)
     assert seen[0].scopes == ["authenticated"]
     assert repr(seen[0]) == "SharedCredentials(['authenticated'])"
+
+
+def test_shared_credentials_copy_and_pickle() -> None:
+    shared = SharedCredentials(["authenticated", "read"])
+    assert copy.copy(shared) is shared
+    assert copy.deepcopy(shared) is shared
+    restored = pickle.loads(pickle.dumps(shared))
+    assert isinstance(restored, SharedCredentials)
+    assert restored.scopes == ["authenticated", "read"]
+    own = copy.copy(shared.scopes)
+    own.append("write")  # a copy of the scopes is the caller's to change
+    assert own == ["authenticated", "read", "write"]
+    assert copy.deepcopy(shared.scopes) == ["authenticated", "read"]
+    assert shared.scopes == ["authenticated", "read"]
 
 
 def test_scopes_computed_per_user_get_their_own_credentials() -> None:

@@ -61,6 +61,15 @@ class _ReadOnlyScopes(list[str]):
     append = extend = insert = remove = pop = clear = sort = reverse = _refuse
     __setitem__ = __delitem__ = __iadd__ = __imul__ = _refuse
 
+    def __copy__(self) -> list[str]:
+        return list(self)  # a copy is the caller's own: a plain, changeable list
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> list[str]:
+        return list(self)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return type(self), (list(self),)  # list's default would rebuild it with append
+
 
 class SharedCredentials(AuthCredentials):
     """``scope["auth"]`` of a logged-in user when the scopes are a fixed list: built once, read-only.
@@ -80,6 +89,15 @@ class SharedCredentials(AuthCredentials):
 
     def __repr__(self) -> str:
         return f"SharedCredentials({list(self.scopes)!r})"
+
+    def __copy__(self) -> SharedCredentials:
+        return self  # immutable, like a tuple
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> SharedCredentials:
+        return self
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return type(self), (list(self.scopes),)
 
 
 AuthSetting = SharedCredentials | Callable[[Any], Sequence[str]]

@@ -59,7 +59,7 @@ class StarletteGuard:
         @functools.wraps(endpoint)
         async def guarded(request: Request) -> Any:
             scope = request.scope
-            passport_request = _new(StarletteRequest)
+            passport_request = _new(StarletteRequest)  # StarletteRequest(scope), minus the __init__ call
             passport_request._scope = scope
             if scope.get("method") in BODY_METHODS:
                 await passport_request.load_body(request)

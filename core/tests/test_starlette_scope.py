@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 from starlette.applications import Starlette
 from starlette.authentication import AuthCredentials
+from starlette.authentication import UnauthenticatedUser
 from starlette.authentication import requires
 from starlette.middleware import Middleware
 from starlette.middleware.sessions import SessionMiddleware
@@ -26,6 +27,8 @@ from starlette.routing import Route
 from passport.core import Passport
 from passport.core import Strategy
 from passport.core import call_verify
+from passport.core import hookimpl
+from passport.starlette import AnonymousUser
 from passport.starlette import PassportMiddleware
 from passport.starlette import PassportStarlette
 from passport.starlette import PassportUser
@@ -318,3 +321,47 @@ def test_the_headers_repr_shows_names_never_values() -> None:
     headers = StarletteRequest(scope_of([(b"x-api-key", b"s3cret-value")])).headers
     assert "s3cret" not in repr(headers)
     assert "x-api-key" in repr(headers)
+
+
+# -- anonymous requests through the middleware ---------------------------------------------------
+
+
+def _middleware_app(passport: Passport, seen: list[Any]) -> Starlette:
+    async def page(request: Request) -> JSONResponse:
+        seen.append((request.user, request.auth))
+        return JSONResponse({"authenticated": request.user.is_authenticated, "scopes": list(request.auth.scopes)})
+
+    return Starlette(
+        routes=[Route("/api", page)],
+        middleware=[Middleware(SessionMiddleware, secret_key="s"), Middleware(PassportMiddleware, passport=passport)],
+    )
+
+
+def test_anonymous_requests_share_one_read_only_user_and_credentials() -> None:
+    seen: list[Any] = []
+    app = _middleware_app(Passport(), seen)
+    for _ in range(2):
+        assert asyncio.run(call(app, scope_of([]))) == (200, b'{"authenticated":false,"scopes":[]}')
+    (user, auth), (user_again, auth_again) = seen
+    assert user is user_again and auth is auth_again
+    assert isinstance(user, AnonymousUser) and isinstance(user, UnauthenticatedUser)
+    assert (user.is_authenticated, user.display_name) == (False, "")
+    with pytest.raises(AttributeError, match="read-only"):
+        user.name = "mallory"
+    with pytest.raises(TypeError, match="read-only"):
+        auth.scopes.append("admin")
+    assert copy.copy(user) is user and copy.deepcopy(user) is user
+
+
+def test_plugins_still_see_the_restore_attempt_of_an_empty_session() -> None:
+    started: list[tuple[str, ...]] = []
+
+    class Observer:
+        @hookimpl
+        def passport_attempt_started(self, request: Any, strategies: Any) -> None:
+            started.append(tuple(strategies))
+
+    passport = Passport()
+    passport.register_plugin(Observer())
+    assert asyncio.run(call(_middleware_app(passport, []), scope_of([])))[0] == 200
+    assert started == [("session",)]

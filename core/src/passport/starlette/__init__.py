@@ -17,8 +17,9 @@
     async def me(user=Depends(auth.authenticate(["bearer", "apikey"], session=False))): ...
 
 The middleware restores the user from the session on every request and sets ``scope["user"]``
-(a :class:`PassportUser`, or Starlette's ``UnauthenticatedUser``) and ``scope["auth"]`` (one
-read-only :class:`SharedCredentials` for fixed scopes), so ``request.user`` and
+(a :class:`PassportUser`, or one shared, read-only :class:`AnonymousUser`, Starlette's
+``UnauthenticatedUser``) and ``scope["auth"]`` (one read-only :class:`SharedCredentials` for
+fixed scopes), so ``request.user`` and
 ``@requires("authenticated")`` work unchanged. The scope holds all per-request state; passport's
 request objects are views over it, never stored in it. In async code sync verify
 functions and serializers run in worker threads, so they never block the event loop.
@@ -34,6 +35,7 @@ messages wait in the session for :func:`get_flashed_messages`. ``fail_with_error
 
 from passport.starlette._extension import PassportStarlette
 from passport.starlette._guard import StarletteGuard
+from passport.starlette._identity import AnonymousUser
 from passport.starlette._identity import PassportUser
 from passport.starlette._identity import SharedCredentials
 from passport.starlette._middleware import PassportMiddleware
@@ -42,6 +44,7 @@ from passport.starlette._request import get_flashed_messages
 from passport.starlette._responses import PassportHTTPException
 
 __all__ = [
+    "AnonymousUser",
     "PassportHTTPException",
     "PassportMiddleware",
     "PassportStarlette",

@@ -6,9 +6,11 @@ from collections.abc import Callable
 from collections.abc import Mapping
 from collections.abc import Sequence
 from typing import Any
+from typing import Final
 
 from starlette.authentication import AuthCredentials
 from starlette.authentication import BaseUser
+from starlette.authentication import UnauthenticatedUser
 
 Scopes = Sequence[str] | Callable[[Any], Sequence[str]]
 
@@ -99,6 +101,29 @@ class SharedCredentials(AuthCredentials):
     def __reduce__(self) -> tuple[Any, ...]:
         return type(self), (list(self.scopes),)
 
+
+class AnonymousUser(UnauthenticatedUser):
+    """``scope["user"]`` of an anonymous request: Starlette's ``UnauthenticatedUser``, shared and read-only."""
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError("request.user of an anonymous request is shared by requests and read-only")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError("request.user of an anonymous request is shared by requests and read-only")
+
+    def __copy__(self) -> AnonymousUser:
+        return self
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> AnonymousUser:
+        return self
+
+    def __repr__(self) -> str:
+        return "AnonymousUser()"
+
+
+# One of each for every anonymous request: neither carries anything of the request's own.
+ANONYMOUS_USER: Final = AnonymousUser()
+NO_CREDENTIALS: Final = SharedCredentials([])
 
 AuthSetting = SharedCredentials | Callable[[Any], Sequence[str]]
 

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from passport.core import Passport
 from passport.core import SessionError
+from passport.starlette._identity import ANONYMOUS_USER
+from passport.starlette._identity import NO_CREDENTIALS
 from passport.starlette._identity import Scopes
 from passport.starlette._identity import _auth_setting
 from passport.starlette._request import MIDDLEWARE_KEY
 from passport.starlette._request import Regenerate
 from passport.starlette._request import StarletteRequest
+from passport.starlette._request import _new
 from starlette.types import ASGIApp
 from starlette.types import Receive
 from starlette.types import Scope
@@ -35,6 +38,7 @@ class PassportMiddleware:
         regenerate_session: Regenerate | None = None,
     ) -> None:
         self.app = app
+        self._passport = passport
         self._restore = passport.session() if session else None
         self.scopes = scopes
         self._auth = _auth_setting(scopes)
@@ -45,13 +49,19 @@ class PassportMiddleware:
             await self.app(scope, receive, send)
             return
         scope[MIDDLEWARE_KEY] = self  # later views (guards, alogin) take their settings from here
-        request = StarletteRequest(scope)
-        request.user = None  # anonymous until restored: request.user and @requires need scope["user"]
+        # Anonymous until restored: request.user and @requires need scope["user"].
+        scope["user"], scope["auth"] = ANONYMOUS_USER, NO_CREDENTIALS
         if self._restore is not None:
-            if request.session is None:
+            session = scope.get("session")
+            if session is None:
                 raise SessionError(
                     "PassportMiddleware restores users from request.session: install Starlette's "
                     "SessionMiddleware outside it (list it first), or pass session=False"
                 )
-            await self._restore.arun(request)  # only ever passes, or raises (a deserializer failed)
+            # An empty session has nobody to restore; with plugins listening the attempt still
+            # runs, so they see every request.
+            if session or self._passport._hooks is not None:
+                request = _new(StarletteRequest)  # StarletteRequest(scope), minus the __init__ call
+                request._scope = scope
+                await self._restore.arun(request)  # only ever passes, or raises (a deserializer failed)
         await self.app(scope, receive, send)

@@ -20,13 +20,14 @@ from passport.core._body import body_kind
 from passport.core._body import check_body
 from passport.core._body import parse_body
 from passport.starlette._headers import _ScopeHeaders
+from passport.starlette._identity import ANONYMOUS_USER
+from passport.starlette._identity import NO_CREDENTIALS
 from passport.starlette._identity import AuthSetting
 from passport.starlette._identity import PassportUser
 from passport.starlette._identity import Scopes
 from passport.starlette._identity import SharedCredentials
 from passport.starlette._identity import _auth_setting
 from starlette.authentication import AuthCredentials
-from starlette.authentication import UnauthenticatedUser
 from starlette.datastructures import URL
 from starlette.datastructures import QueryParams
 from starlette.exceptions import HTTPException
@@ -101,7 +102,7 @@ class StarletteRequest:
     def user(self, value: Any) -> None:
         scope = self._scope
         if value is None:
-            scope["user"], scope["auth"] = UnauthenticatedUser(), AuthCredentials()
+            scope["user"], scope["auth"] = ANONYMOUS_USER, NO_CREDENTIALS
         else:
             user = scope["user"] = _new(PassportUser)  # PassportUser(value), minus the __init__ call
             user.user = value

@@ -39,7 +39,8 @@ class StarletteGuard:
 
     async def __call__(self, request: Request) -> Any:
         scope = request.scope
-        passport_request = StarletteRequest(scope)
+        passport_request = _new(StarletteRequest)  # StarletteRequest(scope), minus the __init__ call
+        passport_request._scope = scope
         if scope.get("method") in BODY_METHODS:
             await passport_request.load_body(request)
         try:

@@ -11,7 +11,7 @@ from passport.core import Response
 from passport.core import Strategy
 from passport.core import is_safe_redirect
 from passport.starlette._guard import StarletteGuard
-from passport.starlette._request import _request_of
+from passport.starlette._request import _view
 from passport.starlette._responses import PassportHTTPException
 from starlette.exceptions import HTTPException
 from starlette.requests import HTTPConnection
@@ -41,7 +41,7 @@ class PassportStarlette:
 
     async def attempt(self, request: Request, strategies: Strategies, **options: Any) -> Outcome:
         """Run strategies on ``request`` and return the outcome without applying it."""
-        passport_request = _request_of(request)
+        passport_request = _view(request.scope)
         await passport_request.load_body(request)
         return await self.passport.authenticate(strategies, **options).aattempt(passport_request)
 
@@ -49,20 +49,20 @@ class PassportStarlette:
         self, request: HTTPConnection, user: Any, *, session: bool = True, keep_session_info: bool = False
     ) -> None:
         """Log ``user`` in (the session is regenerated); ``request.user`` is updated at once."""
-        await self.passport.alogin(_request_of(request), user, session=session, keep_session_info=keep_session_info)
+        await self.passport.alogin(_view(request.scope), user, session=session, keep_session_info=keep_session_info)
 
     async def alogout(self, request: HTTPConnection, *, keep_session_info: bool = False) -> None:
         """Log the current user out and start a fresh session."""
-        await self.passport.alogout(_request_of(request), keep_session_info=keep_session_info)
+        await self.passport.alogout(_view(request.scope), keep_session_info=keep_session_info)
 
     async def current_user(self, request: Request) -> Any:
         """The app's user object, or ``None`` (also a FastAPI dependency)."""
-        return _request_of(request).user
+        return _view(request.scope).user
 
     async def login_required(self, request: Request) -> Any:
         """A FastAPI dependency returning the user; anonymous requests are redirected to ``login_url``
         (the page is remembered in ``session["returnTo"]``) or get a 401."""
-        passport_request = _request_of(request)
+        passport_request = _view(request.scope)
         if passport_request.user is not None:
             return passport_request.user
         if self.login_url is None:

@@ -12,7 +12,7 @@ from passport.core import Guard
 from passport.core import is_async_callable
 from passport.core._body import BODY_METHODS
 from passport.starlette._request import StarletteRequest
-from passport.starlette._request import _new
+from passport.starlette._request import _view
 from passport.starlette._responses import PassportHTTPException
 from passport.starlette._responses import _AuthenticationHTTPError
 from passport.starlette._responses import _to_starlette
@@ -39,8 +39,7 @@ class StarletteGuard:
 
     async def __call__(self, request: Request) -> Any:
         scope = request.scope
-        passport_request = _new(StarletteRequest)  # StarletteRequest(scope), minus the __init__ call
-        passport_request._scope = scope
+        passport_request = _view(scope)
         if scope.get("method") in BODY_METHODS:
             await passport_request.load_body(request)
         try:
@@ -60,8 +59,7 @@ class StarletteGuard:
         @functools.wraps(endpoint)
         async def guarded(request: Request) -> Any:
             scope = request.scope
-            passport_request = _new(StarletteRequest)  # StarletteRequest(scope), minus the __init__ call
-            passport_request._scope = scope
+            passport_request = _view(scope)
             if scope.get("method") in BODY_METHODS:
                 await passport_request.load_body(request)
             try:

@@ -73,49 +73,47 @@ class _ReadOnlyScopes(list[str]):
         return type(self), (list(self),)  # list's default would rebuild it with append
 
 
-class SharedCredentials(AuthCredentials):
+class _SharedReadOnly:
+    """One instance serves many requests: it refuses changes and copies as itself."""
+
+    _refusal = "this object is shared by requests and read-only"
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError(self._refusal)
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(self._refusal)
+
+    def __copy__(self) -> Any:
+        return self  # immutable, like a tuple
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Any:
+        return self
+
+
+class SharedCredentials(_SharedReadOnly, AuthCredentials):
     """``scope["auth"]`` of a logged-in user when the scopes are a fixed list: built once, read-only.
 
     Every logged-in request of an app has the same scopes unless they are computed per user, so
     one object serves them all instead of one per request.
     """
 
+    _refusal = "request.auth is shared by requests and read-only"
+
     def __init__(self, scopes: Sequence[str]) -> None:
         object.__setattr__(self, "scopes", _ReadOnlyScopes(scopes))
 
-    def __setattr__(self, name: str, value: Any) -> None:
-        raise AttributeError("request.auth is shared by requests and read-only")
-
-    def __delattr__(self, name: str) -> None:
-        raise AttributeError("request.auth is shared by requests and read-only")
-
     def __repr__(self) -> str:
         return f"SharedCredentials({list(self.scopes)!r})"
-
-    def __copy__(self) -> SharedCredentials:
-        return self  # immutable, like a tuple
-
-    def __deepcopy__(self, memo: dict[int, Any]) -> SharedCredentials:
-        return self
 
     def __reduce__(self) -> tuple[Any, ...]:
         return type(self), (list(self.scopes),)
 
 
-class AnonymousUser(UnauthenticatedUser):
+class AnonymousUser(_SharedReadOnly, UnauthenticatedUser):
     """``scope["user"]`` of an anonymous request: Starlette's ``UnauthenticatedUser``, shared and read-only."""
 
-    def __setattr__(self, name: str, value: Any) -> None:
-        raise AttributeError("request.user of an anonymous request is shared by requests and read-only")
-
-    def __delattr__(self, name: str) -> None:
-        raise AttributeError("request.user of an anonymous request is shared by requests and read-only")
-
-    def __copy__(self) -> AnonymousUser:
-        return self
-
-    def __deepcopy__(self, memo: dict[int, Any]) -> AnonymousUser:
-        return self
+    _refusal = "request.user of an anonymous request is shared by requests and read-only"
 
     def __repr__(self) -> str:
         return "AnonymousUser()"

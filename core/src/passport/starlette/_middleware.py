@@ -10,8 +10,7 @@ from passport.starlette._identity import Scopes
 from passport.starlette._identity import _auth_setting
 from passport.starlette._request import MIDDLEWARE_KEY
 from passport.starlette._request import Regenerate
-from passport.starlette._request import StarletteRequest
-from passport.starlette._request import _new
+from passport.starlette._request import _view
 from starlette.types import ASGIApp
 from starlette.types import Receive
 from starlette.types import Scope
@@ -61,7 +60,5 @@ class PassportMiddleware:
             # An empty session has nobody to restore; with plugins listening the attempt still
             # runs, so they see every request.
             if session or self._passport._hooks is not None:
-                request = _new(StarletteRequest)  # StarletteRequest(scope), minus the __init__ call
-                request._scope = scope
-                await self._restore.arun(request)  # only ever passes, or raises (a deserializer failed)
+                await self._restore.arun(_view(scope))  # only ever passes, or raises (a deserializer failed)
         await self.app(scope, receive, send)

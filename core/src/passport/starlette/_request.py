@@ -43,7 +43,7 @@ if TYPE_CHECKING:
 MIDDLEWARE_KEY: Final = "passport.middleware"  # the PassportMiddleware serving this request: its settings
 FLASHES: Final = "_flashes"
 Regenerate = Callable[[HTTPConnection], None]
-_new = object.__new__  # an object without its __init__ call, on hot paths
+_new = object.__new__  # an object without its __init__ call (see _view)
 _NO_BODY: Final[Mapping[str, Any]] = MappingProxyType({})
 _DEFAULT_AUTH: Final = SharedCredentials(["authenticated"])
 
@@ -104,8 +104,7 @@ class StarletteRequest:
         if value is None:
             scope["user"], scope["auth"] = ANONYMOUS_USER, NO_CREDENTIALS
         else:
-            user = scope["user"] = _new(PassportUser)  # PassportUser(value), minus the __init__ call
-            user.user = value
+            scope["user"] = PassportUser(value)
             auth = self._auth
             if auth is None:
                 middleware: PassportMiddleware | None = scope.get(MIDDLEWARE_KEY)
@@ -121,9 +120,7 @@ class StarletteRequest:
         # A plain property with its own cache, not cached_property: read on every guarded request.
         headers = self._headers
         if headers is None:
-            headers = self._headers = _new(_ScopeHeaders)  # no __init__ call: made on every guarded request
-            headers._raw = self._scope["headers"]
-            headers._decoded = None
+            headers = self._headers = _ScopeHeaders(self._scope["headers"])
         return headers
 
     @cached_property
@@ -176,8 +173,15 @@ class StarletteRequest:
             session.clear()
 
 
-def _request_of(request: HTTPConnection) -> StarletteRequest:
-    return StarletteRequest(request.scope)
+def _view(scope: Scope) -> StarletteRequest:
+    """``StarletteRequest(scope)`` for passport's own entry points, minus the keyword handling.
+
+    Guards and the middleware make one on every request; the settings ``__init__`` takes come
+    from the middleware in the scope for these views.
+    """
+    view = _new(StarletteRequest)
+    view._scope = scope
+    return view
 
 
 def get_flashed_messages(request: HTTPConnection, *, with_categories: bool = False) -> list[Any]:

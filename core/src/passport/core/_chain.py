@@ -305,14 +305,9 @@ class Guard:
         return success_redirect(request, opts, return_to)
 
     async def _asucceed(self, request: Any, outcome: Outcome) -> Response | None:
+        # The session-less API success without plugins never gets here: _arun applies it inline.
         opts = self.opts
         passport = self._passport
-        if opts.plain_success and not opts.session and not passport._transformers:
-            # An API guard: nothing here runs user code, so nothing needs awaiting.
-            passport._login(request, outcome.user, False, False)
-            if opts.auth_info:
-                request.auth_info = {} if outcome.info is None else outcome.info
-            return None
         flash, message, return_to = success_prelude(request, outcome, opts)
         if opts.assign_property is not None:
             setattr(request, opts.assign_property, outcome.user)

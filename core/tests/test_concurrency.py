@@ -10,6 +10,8 @@ import random
 import time
 from concurrent.futures import ThreadPoolExecutor
 
+import pytest
+
 from passport.core import Passport
 from passport.strategy_runner import make_request
 
@@ -102,21 +104,11 @@ async def test_tasks_running_one_guard_never_see_each_others_user(key_strategy):
     assert [r for r in results if r[1] != (r[0], r[0], r[0])] == []
 
 
-async def test_tasks_attempting_one_guard_get_their_own_outcome(key_strategy):
-    passport = build(key_strategy, async_sleepy_verify)
-    guard = passport.authenticate("key")
-
-    async def one(i):
-        key = f"user-{i}"
-        outcome = await guard.aattempt(make_request(headers={"X-Key": key}))
-        return key, outcome.user["id"]
-
-    results = await asyncio.gather(*(one(i) for i in range(ATTEMPTS)))
-    assert mismatches(results) == []
-
-
-async def test_tasks_with_a_blocking_sync_verify_never_see_each_others_user(key_strategy):
-    passport = build(key_strategy, sleepy_verify)
+@pytest.mark.parametrize(
+    "verify", [async_sleepy_verify, sleepy_verify], ids=["async verify", "blocking sync verify in threads"]
+)
+async def test_tasks_attempting_one_guard_get_their_own_outcome(key_strategy, verify):
+    passport = build(key_strategy, verify)
     guard = passport.authenticate("key")
 
     async def one(i):

@@ -5,6 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from starlette.exceptions import HTTPException
+from starlette.requests import HTTPConnection
+from starlette.requests import Request
+
 from passport.core import Outcome
 from passport.core import Passport
 from passport.core import Response
@@ -13,9 +17,6 @@ from passport.core import is_safe_redirect
 from passport.starlette._guard import StarletteGuard
 from passport.starlette._request import _view
 from passport.starlette._responses import PassportHTTPException
-from starlette.exceptions import HTTPException
-from starlette.requests import HTTPConnection
-from starlette.requests import Request
 
 Strategies = str | Strategy | Sequence[str | Strategy]
 

@@ -7,6 +7,10 @@ from collections.abc import Callable
 from typing import Any
 from typing import final
 
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.types import Scope
+
 from passport.core import AuthenticationError
 from passport.core import Guard
 from passport.core import is_async_callable
@@ -16,9 +20,6 @@ from passport.starlette._request import _view
 from passport.starlette._responses import PassportHTTPException
 from passport.starlette._responses import _AuthenticationHTTPError
 from passport.starlette._responses import _to_starlette
-from starlette.concurrency import run_in_threadpool
-from starlette.requests import Request
-from starlette.types import Scope
 
 
 @final

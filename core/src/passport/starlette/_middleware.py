@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from starlette.types import ASGIApp
+from starlette.types import Receive
+from starlette.types import Scope
+from starlette.types import Send
+
 from passport.core import Passport
 from passport.core import SessionError
 from passport.starlette._identity import ANONYMOUS_USER
@@ -11,10 +16,6 @@ from passport.starlette._identity import _auth_setting
 from passport.starlette._request import MIDDLEWARE_KEY
 from passport.starlette._request import Regenerate
 from passport.starlette._request import _view
-from starlette.types import ASGIApp
-from starlette.types import Receive
-from starlette.types import Scope
-from starlette.types import Send
 
 
 class PassportMiddleware:

@@ -12,6 +12,15 @@ from typing import Any
 from typing import Final
 from typing import final
 
+from starlette.authentication import AuthCredentials
+from starlette.datastructures import URL
+from starlette.datastructures import QueryParams
+from starlette.exceptions import HTTPException
+from starlette.formparsers import MultiPartException
+from starlette.requests import HTTPConnection
+from starlette.requests import Request
+from starlette.types import Scope
+
 from passport.core import fields_from_pairs
 from passport.core._body import BODY_METHODS
 from passport.core._body import MULTIPART
@@ -27,14 +36,6 @@ from passport.starlette._identity import PassportUser
 from passport.starlette._identity import Scopes
 from passport.starlette._identity import SharedCredentials
 from passport.starlette._identity import _auth_setting
-from starlette.authentication import AuthCredentials
-from starlette.datastructures import URL
-from starlette.datastructures import QueryParams
-from starlette.exceptions import HTTPException
-from starlette.formparsers import MultiPartException
-from starlette.requests import HTTPConnection
-from starlette.requests import Request
-from starlette.types import Scope
 
 if TYPE_CHECKING:
     from passport.starlette._middleware import PassportMiddleware

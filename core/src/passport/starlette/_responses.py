@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from passport.core import AuthenticationError
-from passport.core import Response
 from starlette.exceptions import HTTPException
 from starlette.responses import Response as StarletteResponse
+
+from passport.core import AuthenticationError
+from passport.core import Response
 
 
 class _HeaderList(list[tuple[str, str]]):

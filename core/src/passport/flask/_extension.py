@@ -1,0 +1,164 @@
+"""``PassportFlask``: the Flask extension (session restore, guards, login and logout)."""
+
+from __future__ import annotations
+
+import functools
+import logging
+from collections.abc import Callable
+from collections.abc import Sequence
+from typing import Any
+from typing import TypeVar
+
+import flask
+from flask import current_app
+from flask import g
+
+from passport.core import AuthenticationError
+from passport.core import Guard
+from passport.core import Outcome
+from passport.core import Passport
+from passport.core import Strategy
+from passport.core import is_safe_redirect
+from passport.flask._request import FlaskRequest
+from passport.flask._request import Regenerate
+from passport.flask._request import current_user
+from passport.flask._responses import _authentication_http_error
+from passport.flask._responses import _to_flask
+
+F = TypeVar("F", bound=Callable[..., Any])
+Strategies = str | Strategy | Sequence[str | Strategy]
+
+logger = logging.getLogger("passport.flask")  # the public module's name, which users filter on
+
+
+class PassportFlask:
+    """The Flask extension: one per :class:`~passport.core.Passport`, for any number of apps.
+
+    :param passport: the configured authenticator (strategies, serializers).
+    :param app: initialise this app at once (else call :meth:`init_app`).
+    :param login_url: where :meth:`login_required` sends anonymous users (else it answers 401).
+    :param regenerate_session: ``fn(session)`` giving the session a new identifier on login and
+        logout; by default the session interface's ``regenerate`` method, when it has one.
+    """
+
+    def __init__(
+        self,
+        passport: Passport,
+        app: flask.Flask | None = None,
+        *,
+        login_url: str | None = None,
+        regenerate_session: Regenerate | None = None,
+    ) -> None:
+        self.passport = passport
+        self.login_url = login_url
+        self._regenerate = regenerate_session
+        self._restore = passport.session()
+        if app is not None:
+            self.init_app(app)
+
+    def init_app(self, app: flask.Flask) -> None:
+        """Restore the user from the session before every request; expose ``current_user`` to templates."""
+        app.extensions["passport"] = self
+        app.before_request(self._before_request)
+        app.context_processor(lambda: {"current_user": current_user})
+        insecure = [f for f in ("SESSION_COOKIE_SECURE", "SESSION_COOKIE_HTTPONLY") if not app.config.get(f)]
+        if insecure and not (app.debug or app.testing):
+            logger.warning(
+                "passport: the session cookie lacks %s; set it for https deployments", " and ".join(insecure)
+            )
+
+    def _before_request(self) -> None:
+        request = self.request()
+        if request.session is not None:
+            self._restore.run(request)  # only ever passes, or raises (a deserializer failed)
+
+    def request(self) -> FlaskRequest:
+        """The framework-neutral request passport sees for the current Flask request."""
+        request: FlaskRequest | None = g.get("_passport_request")
+        if request is None:
+            request = g._passport_request = FlaskRequest(flask.request._get_current_object(), self._regenerate)  # type: ignore[attr-defined]
+            g.user = None
+        return request
+
+    # -- guards --------------------------------------------------------------------------------
+
+    def authenticate(self, strategies: Strategies, **options: Any) -> Callable[[F], F]:
+        """Decorate a view with a guard; see :meth:`passport.core.Passport.authenticate` for options.
+
+        The view runs when the guard lets the request through (``current_user`` is set); a
+        redirect or a 401/400 with every ``WWW-Authenticate`` challenge is answered instead.
+        """
+        return self._decorator(self.passport.authenticate(strategies, **options))
+
+    def authorize(self, strategies: Strategies, **options: Any) -> Callable[[F], F]:
+        """Like :meth:`authenticate`, but the account lands on ``g.account`` (or ``assign_property``)."""
+        return self._decorator(self.passport.authorize(strategies, **options))
+
+    def _decorator(self, guard: Guard) -> Callable[[F], F]:
+        prop = guard.opts.assign_property
+
+        def decorate(view: F) -> F:
+            @functools.wraps(view)
+            def guarded(*args: Any, **kwargs: Any) -> Any:
+                request = self.request()
+                request.load_body()
+                try:
+                    response = guard.run(request)
+                except AuthenticationError as exc:
+                    raise _authentication_http_error(exc) from exc
+                g.auth_info = request.auth_info
+                if prop is not None:
+                    setattr(g, prop, getattr(request, prop, None))
+                if response is not None:
+                    return _to_flask(response)
+                return current_app.ensure_sync(view)(*args, **kwargs)
+
+            return guarded  # type: ignore[return-value]
+
+        return decorate
+
+    def attempt(self, strategies: Strategies, **options: Any) -> Outcome:
+        """Run strategies on the current request and return the outcome without applying it."""
+        request = self.request()
+        request.load_body()
+        return self.passport.authenticate(strategies, **options).attempt(request)
+
+    def login_required(self, view: F | None = None, /, *, login_url: str | None = None) -> Any:
+        """Let only logged-in users reach the view; others are redirected to ``login_url`` (the
+        page is remembered in ``session["returnTo"]`` for ``success_return_to_or_redirect``), or
+        get a 401 when there is no login URL."""
+        target = login_url or self.login_url
+
+        def decorate(view: F) -> F:
+            @functools.wraps(view)
+            def guarded(*args: Any, **kwargs: Any) -> Any:
+                request = self.request()
+                if request.user is not None:
+                    return current_app.ensure_sync(view)(*args, **kwargs)
+                if target is None:
+                    flask.abort(401)
+                wanted = flask.request.full_path.rstrip("?")
+                if request.session is not None and is_safe_redirect(wanted):
+                    request.session["returnTo"] = wanted
+                response = flask.redirect(target)
+                response.headers["Cache-Control"] = "no-store"
+                return response
+
+            return guarded  # type: ignore[return-value]
+
+        return decorate if view is None else decorate(view)
+
+    # -- login and logout ----------------------------------------------------------------------
+
+    def login_user(self, user: Any, *, session: bool = True, keep_session_info: bool = False) -> None:
+        """Log ``user`` in for this request and, with ``session=True``, the following ones."""
+        self.passport.login(self.request(), user, session=session, keep_session_info=keep_session_info)
+
+    def logout_user(self, *, keep_session_info: bool = False) -> None:
+        """Log the current user out and start a fresh session."""
+        self.passport.logout(self.request(), keep_session_info=keep_session_info)
+
+    @property
+    def current_user(self) -> Any:
+        """The logged-in user, or ``None``."""
+        return self.request().user

@@ -1,0 +1,106 @@
+"""``FlaskRequest``: the :class:`passport.core.Request` of the current Flask request, and ``current_user``."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from collections.abc import Mapping
+from collections.abc import MutableMapping
+from functools import cached_property
+from typing import Any
+from typing import final
+
+import flask
+from flask import current_app
+from flask import g
+from flask.sessions import NullSession
+from flask.sessions import SessionMixin
+from werkzeug.exceptions import BadRequest
+from werkzeug.exceptions import default_exceptions
+from werkzeug.local import LocalProxy
+
+from passport.core import Headers
+from passport.core import fields_from_pairs
+from passport.core._body import MULTIPART
+from passport.core._body import BodyError
+from passport.core._body import body_kind
+from passport.core._body import check_body
+from passport.core._body import parse_body
+
+Regenerate = Callable[[SessionMixin], None]
+
+current_user: Any = LocalProxy(lambda: g.get("user"))
+"""The logged-in user of the current request (``None`` behind the proxy when anonymous)."""
+
+
+@final
+class FlaskRequest:
+    """The :class:`passport.core.Request` of the current Flask request (one per request, on ``g``).
+
+    ``user`` is mirrored to ``g.user``. The body is read only by guards, for POST/PUT/PATCH/DELETE
+    with a form or JSON body; a malformed one is a 400 before any strategy runs.
+    """
+
+    def __init__(self, request: flask.Request, regenerate: Regenerate | None = None) -> None:
+        self._request = request
+        self._regenerate = regenerate
+        self.method = request.method
+        self.path = request.path
+        session = flask.session._get_current_object()  # type: ignore[attr-defined]
+        # No secret key: Flask hands out a NullSession that raises on write; say "no sessions".
+        self.session: MutableMapping[str, Any] | None = None if isinstance(session, NullSession) else session
+        self.body: Mapping[str, Any] = {}
+        self.auth_info: Any = None
+        self._user: Any = None
+
+    @property
+    def user(self) -> Any:
+        return self._user
+
+    @user.setter
+    def user(self, value: Any) -> None:
+        self._user = g.user = value
+
+    @cached_property
+    def url(self) -> str:
+        return self._request.url
+
+    @cached_property
+    def headers(self) -> Headers:
+        return Headers(self._request.headers.items())
+
+    @cached_property
+    def query(self) -> dict[str, Any]:
+        return fields_from_pairs(self._request.args.items(multi=True))
+
+    @cached_property
+    def cookies(self) -> Mapping[str, str]:
+        return self._request.cookies
+
+    def load_body(self) -> None:
+        """Decode the form or JSON body into ``body`` (strict; 400/413/415 on bad input)."""
+        request = self._request
+        kind, params = body_kind(self.method, request.headers.get("Content-Type"))
+        if kind is None:
+            return
+        try:
+            check_body(kind, params, request.content_length)
+            if kind == MULTIPART or "form" in vars(request):  # already parsed (a CSRF hook): raw bytes gone
+                self.body = fields_from_pairs(request.form.items(multi=True))
+            else:
+                self.body = parse_body(kind, params, request.get_data())
+        except BodyError as exc:
+            raise default_exceptions.get(exc.status, BadRequest)(str(exc)) from None
+
+    def flash(self, message: str, category: str = "message") -> None:
+        flask.flash(message, category)
+
+    def regenerate_session(self) -> None:
+        """Start a fresh session: a new id where the session interface can issue one, else cleared."""
+        session = self.session
+        if session is None:
+            return
+        hook = self._regenerate or getattr(current_app.session_interface, "regenerate", None)
+        if hook is not None:
+            hook(session)  # type: ignore[arg-type]
+        session.clear()
+        session.modified = True  # type: ignore[attr-defined]

@@ -144,10 +144,13 @@ def flask_apps() -> tuple[dict[str, Any], dict[str, str]]:
     from passport.flask import PassportFlask
     from passport.flask import current_user
 
-    secret = "bench-secret"
+    def new_app(name: str) -> flask.Flask:
+        app = flask.Flask(name, root_path=".")
+        app.secret_key = "bench-secret"
+        app.config["SESSION_COOKIE_SECURE"] = True  # as in production (and no insecure-cookie warning)
+        return app
 
-    bare = flask.Flask("bench_bare", root_path=".")
-    bare.secret_key = secret
+    bare = new_app("bench_bare")
 
     @bare.get("/me")
     def bare_me() -> str:
@@ -156,16 +159,14 @@ def flask_apps() -> tuple[dict[str, Any], dict[str, str]]:
     passport = Passport()
     passport.serializer(lambda user: user["id"])
     passport.deserializer(USERS.get)
-    with_passport = flask.Flask("bench_passport", root_path=".")
-    with_passport.secret_key = secret
+    with_passport = new_app("bench_passport")
     PassportFlask(passport, with_passport)
 
     @with_passport.get("/me")
     def passport_me() -> str:
         return "ok" if current_user else "anonymous"
 
-    with_login = flask.Flask("bench_flask_login", root_path=".")
-    with_login.secret_key = secret
+    with_login = new_app("bench_flask_login")
     manager = flask_login.LoginManager(with_login)
 
     class LoginUser(flask_login.UserMixin):

@@ -65,10 +65,11 @@ def tests_lowest(session: nox.Session, package: str) -> None:
 
 @nox.session(python=PYTHONS[0])
 def lint(session: nox.Session) -> None:
-    """Check formatting and lint every file with ruff (config in the root pyproject.toml)."""
+    """Check formatting and lint every file with ruff (config in the root pyproject.toml), and changelog fragments."""
     session.install("ruff>=0.6")
     session.run("ruff", "format", "--check", ".")
     session.run("ruff", "check", ".")
+    session.run("python", "testing/check_changelog.py")
 
 
 @nox.session(python=PYTHONS[0])

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 from typing import Any
 
 import pytest
 
 from passport.core import Passport
+from passport.core import is_nonblocking
+from passport.core import nonblocking
 from passport.strategies.apikey import APIKeyStrategy
 from passport.strategies.apikey import KeyStore
 from passport.strategy_runner import arun_strategy
@@ -309,6 +312,55 @@ def test_a_key_store_is_a_verify_function() -> None:
 async def test_a_key_store_works_in_async_mode() -> None:
     store = KeyStore([(KEY, USER)])
     assert (await arun_strategy(APIKeyStrategy(store), with_headers({"X-API-Key": KEY}))).user == USER
+
+
+class RefusingExecutor(concurrent.futures.ThreadPoolExecutor):
+    def submit(self, fn: Any, /, *args: Any, **kwargs: Any) -> Any:
+        raise AssertionError(f"{fn!r} was sent to a worker thread")
+
+
+@pytest.mark.parametrize(
+    ("options", "headers"),
+    [
+        ({}, {"X-API-Key": KEY}),
+        ({"header": "Authorization", "prefix": "Api-Key "}, {"Authorization": f"Api-Key {KEY}"}),
+    ],
+    ids=["default set-up", "with a prefix"],
+)
+async def test_a_key_store_is_looked_up_on_the_event_loop_not_in_a_worker_thread(
+    options: dict[str, Any], headers: dict[str, str]
+) -> None:
+    # A worker-thread hop costs tens of microseconds; a digest lookup about one.
+    asyncio.get_running_loop().set_default_executor(RefusingExecutor())
+    store = KeyStore([(KEY, USER)])
+    assert is_nonblocking(store)
+    ok = await arun_strategy(APIKeyStrategy(store, **options), with_headers(headers))
+    wrong = await arun_strategy(APIKeyStrategy(store, **options), with_headers({"X-API-Key": "nope"}))
+    assert (ok.action, ok.user) == ("success", USER)
+    assert (wrong.action, wrong.status) == ("fail", None)
+    hop = await arun_strategy(APIKeyStrategy(accept), with_headers({"X-API-Key": KEY}))
+    assert hop.action == "error" and "worker thread" in str(hop.error)  # the refusal is real: plain defs hop
+
+
+def test_a_nonblocking_verify_that_returns_an_awaitable_is_awaited_not_taken_for_the_owner() -> None:
+    @nonblocking
+    def verify(key: str) -> Any:
+        return async_accept(key)  # a plain def handing back a coroutine
+
+    strategy = APIKeyStrategy(verify)
+    ok = run_strategy(strategy, with_headers({"X-API-Key": KEY}))
+    wrong = run_strategy(strategy, with_headers({"X-API-Key": "nope"}))
+    assert (ok.action, ok.user, ok.info) == ("success", USER, {"scope": "reports"})
+    assert (wrong.action, wrong.message) == ("fail", "Unknown API key")
+
+
+async def test_a_nonblocking_verify_that_returns_an_awaitable_is_awaited_in_async_mode() -> None:
+    @nonblocking
+    def verify(key: str) -> Any:
+        return async_accept(key)
+
+    ok = await arun_strategy(APIKeyStrategy(verify), with_headers({"X-API-Key": KEY}))
+    assert (ok.action, ok.user) == ("success", USER)
 
 
 # -- behind a guard --------------------------------------------------------------------------

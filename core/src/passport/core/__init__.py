@@ -25,6 +25,9 @@ Adapters (``passport.flask``, ``passport.starlette``) build the request and send
 from ._actions import Outcome
 from ._async import in_async_mode
 from ._async import is_async_callable
+from ._async import is_awaitable
+from ._async import is_nonblocking
+from ._async import nonblocking
 from ._chain import Guard
 from ._discovery import StrategyInfo
 from ._discovery import available_strategies
@@ -78,8 +81,11 @@ __all__ = [
     "hookimpl",
     "in_async_mode",
     "is_async_callable",
+    "is_awaitable",
+    "is_nonblocking",
     "is_safe_redirect",
     "load_strategy",
+    "nonblocking",
     "normalize_verify_result",
     "strategy_conflicts",
 ]

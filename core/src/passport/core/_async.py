@@ -4,7 +4,8 @@ Passport runs in two modes. *Sync mode* (no event loop running in this thread: a
 script) calls user functions directly; an ``async def`` function met there is run to
 completion on a private, short-lived event loop, so sync apps never need one of their own.
 *Async mode* (inside a running loop) awaits ``async def`` functions and moves plain ``def``
-functions to a worker thread, so a blocking verify or database lookup never stalls the loop.
+functions to a worker thread, so a blocking verify or database lookup never stalls the loop;
+a plain function marked :func:`nonblocking` is called on the loop instead.
 """
 
 from __future__ import annotations
@@ -15,9 +16,12 @@ import inspect
 from collections.abc import Awaitable
 from collections.abc import Callable
 from typing import Any
+from typing import Final
+from typing import Literal
 from typing import TypeVar
 
 T = TypeVar("T")
+F = TypeVar("F", bound=Callable[..., Any])
 
 _get_running_loop = asyncio.events._get_running_loop
 
@@ -31,26 +35,76 @@ def _is_async_callable(obj: object) -> bool:
     return call is not None and inspect.iscoroutinefunction(call)
 
 
+NONBLOCKING_MARK: Final = "__passport_nonblocking__"
+
+CallMode = Literal["await", "thread", "inline"]
+"""How async mode calls a user function: awaited, in a worker thread, or on the loop."""
+
+
+def _call_mode_of(obj: object) -> CallMode:
+    if _is_async_callable(obj):
+        return "await"
+    while isinstance(obj, functools.partial):
+        obj = obj.func
+    if getattr(obj, NONBLOCKING_MARK, False) is True:  # a marked function, or a method of one
+        return "inline"
+    call = getattr(type(obj), "__call__", None)  # noqa: B004 - an instance whose __call__ is marked
+    return "inline" if getattr(call, NONBLOCKING_MARK, False) is True else "thread"
+
+
 # Answers for the few callables and result types an app has, so the per-request checks are one
 # dict lookup. Bounded: an app that makes new functions per request just keeps re-asking.
-_ASYNC_CALLABLES: dict[Any, bool] = {}
+_CALL_MODES: dict[Any, CallMode] = {}
 _AWAITABLE_TYPES: dict[type, bool] = {}
 _CACHE_LIMIT = 512
 
 
-def is_async_callable(obj: object) -> bool:
-    """Tell whether calling ``obj`` returns a coroutine (unwraps partials and ``__call__``)."""
+def call_mode(obj: object) -> CallMode:
+    """How async mode calls ``obj``: ``"await"``, ``"thread"`` or ``"inline"`` (:func:`nonblocking`)."""
     try:
-        return _ASYNC_CALLABLES[obj]
+        return _CALL_MODES[obj]
     except (KeyError, TypeError):  # TypeError: unhashable callables are simply not cached
-        answer = _is_async_callable(obj)
+        mode = _call_mode_of(obj)
     try:
-        if len(_ASYNC_CALLABLES) >= _CACHE_LIMIT:
-            _ASYNC_CALLABLES.clear()
-        _ASYNC_CALLABLES[obj] = answer
+        if len(_CALL_MODES) >= _CACHE_LIMIT:
+            _CALL_MODES.clear()
+        _CALL_MODES[obj] = mode
     except TypeError:
         pass
-    return answer
+    return mode
+
+
+def is_async_callable(obj: object) -> bool:
+    """Tell whether calling ``obj`` returns a coroutine (unwraps partials and ``__call__``)."""
+    return call_mode(obj) == "await"
+
+
+def is_nonblocking(obj: object) -> bool:
+    """Tell whether ``obj`` is a plain function marked :func:`nonblocking` (or an instance whose ``__call__`` is)."""
+    return call_mode(obj) == "inline"
+
+
+def nonblocking(fn: F) -> F:
+    """Mark a plain ``def`` function as quick and never blocking: async apps call it on the loop.
+
+    In async code a plain ``def`` verify function, serializer or deserializer normally runs in a
+    worker thread, so a password hash or a database call cannot stall the event loop; the hop
+    costs tens of microseconds. A function that only computes and looks things up in memory (a
+    SHA-256 key lookup, a dict of users) is cheaper called directly: mark it, as a decorator or
+    on a method in a class body (an instance whose ``__call__`` is marked counts as marked).
+    Never mark a function that does I/O, sleeps, or hashes passwords.
+
+    :raises TypeError: ``fn`` is ``async def`` (already awaited on the loop) or cannot carry
+        the mark (a bound method or a builtin: wrap it in a ``def``).
+    """
+    if _is_async_callable(fn):
+        raise TypeError(f"{fn!r} is async already; nonblocking() marks plain def functions")
+    try:
+        setattr(fn, NONBLOCKING_MARK, True)
+    except (AttributeError, TypeError):
+        raise TypeError(f"{fn!r} cannot be marked nonblocking; wrap it in a def") from None
+    _CALL_MODES.pop(fn, None)  # a mode cached before the mark is stale
+    return fn
 
 
 def is_awaitable(value: object) -> bool:
@@ -148,12 +202,14 @@ def call_sync(fn: Callable[..., Any], *args: Any) -> Any:
 async def acall(fn: Callable[..., Any], *args: Any) -> Any:
     """Call a user function in async mode: await it if async, else run it in a worker thread.
 
-    On the private loop of a sync caller plain functions run inline: that thread is blocked
-    on the loop anyway, and a worker thread would only add a hop.
+    A :func:`nonblocking` function runs inline, and so do plain functions on the private loop
+    of a sync caller: that thread is blocked on the loop anyway, and a worker thread would only
+    add a hop.
     """
-    if is_async_callable(fn):
+    mode = call_mode(fn)
+    if mode == "await":
         return await fn(*args)
-    if in_private_loop():
+    if mode == "inline" or in_private_loop():
         result = fn(*args)
     else:
         result = await asyncio.to_thread(fn, *args)

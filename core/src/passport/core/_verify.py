@@ -6,12 +6,12 @@ from collections.abc import Awaitable
 from collections.abc import Callable
 from typing import Any
 
-from ._async import _ASYNC_CALLABLES
+from ._async import _CALL_MODES
 from ._async import Ready
 from ._async import _get_running_loop
 from ._async import acall
+from ._async import call_mode
 from ._async import call_sync
-from ._async import is_async_callable
 from ._async import is_awaitable
 from ._async import run_sync
 
@@ -45,20 +45,33 @@ def call_verify(verify: Callable[..., Any], *args: Any) -> Ready[VerifyResult] |
     a private loop), so a plain ``def authenticate`` can also use ``.then(callback)``: the
     callback runs at once and ``then`` returns ``None``; in async mode ``then`` returns a
     coroutine for ``authenticate`` to return. In async mode a plain ``def`` verify runs in a
-    worker thread, so password hashing never blocks the event loop.
+    worker thread, so password hashing never blocks the event loop; a :func:`nonblocking` one
+    is called at once, as in sync mode.
 
     Exceptions from verify propagate: in ``authenticate`` they become the ``error`` action.
     """
-    if _get_running_loop() is not None:
-        return Pending(verify, args)
+    async_mode = _get_running_loop() is not None
+    if async_mode:
+        try:  # the cached answer, without a call
+            mode = _CALL_MODES[verify]
+        except (KeyError, TypeError):
+            mode = call_mode(verify)
+        if mode != "inline":
+            return Pending(verify, args)
     result = verify(*args)
     if result is None or result is False:
         return Ready(_NO_USER)
     if type(result) is not tuple:  # the common "here is the user": no normalisation call
         if not is_awaitable(result):
             return Ready((result, None))
+        if async_mode:  # a nonblocking function that handed back an awaitable after all
+            return Pending(_settle, (result,))
         result = run_sync(result)
     return Ready(normalize_verify_result(result))
+
+
+async def _settle(awaitable: Awaitable[Any]) -> Any:
+    return await awaitable
 
 
 class Pending(Awaitable[VerifyResult]):
@@ -80,9 +93,9 @@ class Pending(Awaitable[VerifyResult]):
         """Verify, then call ``fn`` with ``(user_or_None, info)`` (called, this gives a coroutine)."""
         verify = self._verify
         try:  # the cached answer, without a call
-            is_async = _ASYNC_CALLABLES[verify]
+            is_async = _CALL_MODES[verify] == "await"
         except (KeyError, TypeError):
-            is_async = is_async_callable(verify)
+            is_async = call_mode(verify) == "await"
         if is_async:  # awaited here: one coroutine fewer than through acall
             result = await verify(*self._args)
         else:

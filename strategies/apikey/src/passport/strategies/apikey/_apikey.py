@@ -12,6 +12,8 @@ from typing import Final
 from passport.core import Strategy
 from passport.core import call_verify
 from passport.core import is_async_callable
+from passport.core import is_awaitable
+from passport.core import is_nonblocking
 from passport.core import normalize_verify_result
 
 from ._challenge import is_printable_ascii
@@ -35,7 +37,9 @@ class APIKeyStrategy(Strategy):
     ``verify(key)`` (or ``verify(request, key)`` with ``pass_request=True``), ``def`` or
     ``async def``, returns the key's owner, ``None``/``False``, or ``(owner_or_false, info)``.
     Compare keys in constant time: :class:`KeyStore` or :func:`keys_match`, never ``==`` or a
-    dict keyed by the raw key.
+    dict keyed by the raw key. A :class:`KeyStore` (or any :func:`~passport.core.nonblocking`
+    verify) is called directly, also in async apps; another plain ``def`` verify runs in a worker
+    thread there.
 
     Outcomes, before verify runs:
 
@@ -103,6 +107,8 @@ class APIKeyStrategy(Strategy):
         self._plain: Final = header is not None and not prefix and query is None and not pass_request
         self._on_verified: Final = self.verified  # bound once, not on every request
         self._async_verify: Final = is_async_callable(verify)
+        # A KeyStore or another nonblocking verify: called right here, in sync and async apps alike.
+        self._inline_verify: Final = is_nonblocking(verify)
 
     def __repr__(self) -> str:
         return f"<APIKeyStrategy header={self._header or None!r} prefix={self._prefix!r} query={self._query!r}>"
@@ -113,6 +119,12 @@ class APIKeyStrategy(Strategy):
         if self._plain:
             key = request.headers.get(self._header)
             if key and "," not in key and key.isascii() and key.isprintable():
+                if self._inline_verify:
+                    result = self._verify(key)
+                    if is_awaitable(result):  # a nonblocking verify that handed back an awaitable after all
+                        return self._settle(result)
+                    self.verified(normalize_verify_result(result))
+                    return None
                 if self._async_verify:
                     return self._check(key)
                 return call_verify(self._verify, key).then(self._on_verified)
@@ -160,6 +172,9 @@ class APIKeyStrategy(Strategy):
             self.verified(normalize_verify_result(result))
         else:
             self.success(result)  # what verified((result, None)) does, without the tuple
+
+    async def _settle(self, pending: Awaitable[Any]) -> None:
+        self.verified(normalize_verify_result(await pending))
 
     def _refuse(self, message: str) -> None:
         self.fail({"message": message}, 400)

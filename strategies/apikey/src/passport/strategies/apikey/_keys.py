@@ -17,6 +17,8 @@ from typing import Generic
 from typing import TypeVar
 from typing import final
 
+from passport.core import nonblocking
+
 U = TypeVar("U")
 
 MIN_KEY_BYTES: Final = 16  # 128 bits
@@ -67,7 +69,9 @@ class KeyStore(Generic[U]):
 
     A presented key is hashed, then its digest is looked up: neither the raw key nor any prefix
     of it is ever compared or used as a dict key, so lookup time reveals nothing about stored
-    keys. Owners must be truthy (a falsy owner would read as "no user").
+    keys. Owners must be truthy (a falsy owner would read as "no user"). A lookup takes about a
+    microsecond and never blocks, so it is :func:`~passport.core.nonblocking`: async apps call it
+    on the event loop, not in a worker thread.
     """
 
     __slots__ = ("_owners",)
@@ -103,6 +107,7 @@ class KeyStore(Generic[U]):
         """Forget ``key``; returns whether it was known."""
         return self._owners.pop(_digest(key), None) is not None
 
+    @nonblocking
     def find(self, key: object) -> U | None:
         """The owner of ``key``, or ``None`` (also for anything but ``str`` or ``bytes``)."""
         # Inlined _digest: this runs on every API call.

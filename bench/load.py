@@ -146,7 +146,16 @@ def measure(names: list[str], rounds: int = 5, duration: float = 1.5, connection
 def run(rounds: int = 5, duration: float = 1.5) -> dict[str, Any]:
     results: dict[str, Any] = {}
     for framework, names in (
-        ("starlette", ["starlette_bare", "starlette_passport", "starlette_native"]),
+        (
+            "starlette",
+            [
+                "starlette_bare",
+                "starlette_passport",
+                "starlette_native",
+                "starlette_passport_store",
+                "starlette_native_store",
+            ],
+        ),
         ("flask", ["flask_bare", "flask_passport", "flask_login"]),
     ):
         rps = measure(names, rounds, duration)
@@ -155,7 +164,7 @@ def run(rounds: int = 5, duration: float = 1.5) -> dict[str, Any]:
         for name in names:
             added = 1e6 / rps[name] - 1e6 / bare
             print(
-                f"  {name:<22} {rps[name]:9.0f} req/s  x{rps[name] / bare:4.2f} of bare  (+{added:6.1f} µs per request)"
+                f"  {name:<26} {rps[name]:9.0f} req/s  x{rps[name] / bare:4.2f} of bare  (+{added:6.1f} µs per request)"
             )
         results[framework] = rps
     return results

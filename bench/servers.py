@@ -10,6 +10,8 @@ NAMES = {
     "starlette_bare": ("starlette", "bare route"),
     "starlette_passport": ("starlette", "passport apikey guard"),
     "starlette_native": ("starlette", "starlette AuthenticationMiddleware"),
+    "starlette_passport_store": ("starlette", "passport apikey guard, KeyStore"),
+    "starlette_native_store": ("starlette", "starlette AuthenticationMiddleware, KeyStore"),
     "flask_bare": ("flask", "bare route"),
     "flask_passport": ("flask", "passport session restore"),
     "flask_login": ("flask", "flask-login user loader"),

@@ -59,6 +59,18 @@ def test_the_mark_reaches_methods_instances_and_partials() -> None:
     assert not is_nonblocking(lambda key: ANN)
 
 
+def test_an_unhashable_callable_can_be_marked() -> None:
+    class Lookup:
+        __hash__ = None  # type: ignore[assignment]
+
+        def __call__(self, key):
+            return ANN
+
+    lookup = Lookup()
+    assert nonblocking(lookup) is lookup
+    assert is_nonblocking(lookup)
+
+
 def test_marking_after_a_cached_answer_is_seen() -> None:
     def lookup(key):
         return ANN

@@ -103,7 +103,10 @@ def nonblocking(fn: F) -> F:
         setattr(fn, NONBLOCKING_MARK, True)
     except (AttributeError, TypeError):
         raise TypeError(f"{fn!r} cannot be marked nonblocking; wrap it in a def") from None
-    _CALL_MODES.pop(fn, None)  # a mode cached before the mark is stale
+    try:
+        _CALL_MODES.pop(fn, None)  # a mode cached before the mark is stale
+    except TypeError:  # unhashable: never cached
+        pass
     return fn
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import json
 import math
 import secrets
 from collections.abc import Awaitable
@@ -14,7 +13,6 @@ from collections.abc import Mapping
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 from typing import Any
-from urllib.parse import quote_plus
 from urllib.parse import urlsplit
 
 from passport.core import SessionError
@@ -24,22 +22,15 @@ from passport.core import call_verify
 from passport.core import in_async_mode
 
 from . import _http
+from ._backchannel import BackChannel
 from ._errors import AuthorizationError
-from ._errors import InternalOAuthError
 from ._errors import OAuthError
 from ._errors import clean_text
 from ._state import UNABLE_TO_VERIFY
 from ._state import NullStateStore
 from ._state import SessionStateStore
 from ._state import StateStore
-from ._token import FORM
-from ._token import TOKEN_FAILED
-from ._token import Tokens
-from ._token import checked_tokens
-from ._token import is_token_response
 from ._token import oauth_error
-from ._token import token_body
-from ._token import token_request_body
 from ._urls import authorization_redirect
 from ._urls import check_endpoint
 from ._urls import resolve_callback
@@ -180,7 +171,6 @@ class OAuth2Strategy(Strategy):
             raise ValueError("OAuth2Strategy requires `state=True` when PKCE is enabled (or pass pkce=False)")
         self._verify = verify
         self._client_id = client_id
-        self._client_secret = client_secret
         self._callback_url = callback_url
         self._scope = scope
         self._scope_separator = scope_separator
@@ -191,9 +181,14 @@ class OAuth2Strategy(Strategy):
         self._pass_request = pass_request
         self._verify_params = verify_params
         self._skip_user_profile = skip_user_profile
-        self._custom_headers = headers
-        self._client_auth = client_auth
-        self._limits = _http.Limits(float(timeout), float(timeout), float(timeout), max_response_bytes)
+        self._back = BackChannel(
+            token_url=self._token_url,
+            client_id=client_id,
+            client_secret=client_secret,
+            client_auth=client_auth,
+            headers=headers,
+            limits=_http.Limits(float(timeout), float(timeout), float(timeout), max_response_bytes),
+        )
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} name={self.name!r} client_id={self._client_id!r}>"
@@ -237,18 +232,8 @@ class OAuth2Strategy(Strategy):
 
         :raises InternalOAuthError: ``Failed to fetch <what>``, for any failure.
         """
-        message = f"Failed to fetch {what}"
         check_endpoint("url", url)
-        headers = dict(self._custom_headers)
-        if access_token is not None:
-            headers["Authorization"] = f"Bearer {access_token}"
-        answer = self._send("GET", url, message, headers=headers)
-        if not 200 <= answer.status < 300:
-            raise InternalOAuthError(message, upstream_status=answer.status)
-        try:
-            return json.loads(answer.body)
-        except (ValueError, RecursionError):
-            raise InternalOAuthError(f"{message} (not JSON)", upstream_status=answer.status) from None
+        return self._back.get_json(url, access_token, f"Failed to fetch {what}")
 
     # -- authenticate --------------------------------------------------------------------------
 
@@ -353,7 +338,13 @@ class OAuth2Strategy(Strategy):
         extra = {k: str(v) for k, v in self.token_params(options).items() if v is not None}
         try:
             access_token, refresh_token, token_params = await call_function(
-                self._exchange_code, str(code), callback_url, verifier, extra
+                self._back.exchange_code,
+                str(code),
+                callback_url,
+                verifier,
+                extra,
+                self.parse_error_response,
+                self.token_types,
             )
         except OAuthError as exc:
             self.error(exc)
@@ -377,68 +368,3 @@ class OAuth2Strategy(Strategy):
         if app_state is not None and isinstance(info, Mapping):
             info = {**info, "state": app_state}
         self.success(user, info)
-
-    # -- back channel (blocking: runs in a worker thread in async mode) -------------------------
-
-    def _send(
-        self,
-        method: str,
-        url: str,
-        message: str,
-        *,
-        headers: Mapping[str, str],
-        data: bytes | None = None,
-        auth: tuple[str, str] | None = None,
-    ) -> _http.Answer:
-        try:
-            return _http.exchange(method, url, limits=self._limits, headers=headers, data=data, auth=auth)
-        except _http.Timeout as exc:
-            raise InternalOAuthError(f"{message} (timed out)") from exc
-        except _http.TooLarge as exc:
-            raise InternalOAuthError(f"{message} (response too large)") from exc
-        except _http.Redirected as exc:
-            raise InternalOAuthError(f"{message} (redirects are not followed)") from exc
-        except _http.Transport as exc:
-            raise InternalOAuthError(f"{message} (connection failed)") from exc
-
-    def _exchange_code(
-        self, code: str, callback_url: str | None, verifier: str | None, extra: dict[str, str]
-    ) -> Tokens:
-        """POST the token request oauthlib prepares and validate the answer; every failure is an OAuthError."""
-        basic = self._client_auth == "client_secret_basic" and self._client_secret is not None
-        body = token_request_body(
-            self._client_id,
-            code,
-            redirect_uri=callback_url,
-            code_verifier=verifier,
-            client_secret=None if basic else self._client_secret,
-            include_client_id=not basic,
-            extra=extra,
-        )
-        auth = None
-        if basic and self._client_secret is not None:
-            auth = (quote_plus(self._client_id), quote_plus(self._client_secret))  # RFC 6749 §2.3.1
-        headers = {"Content-Type": FORM, **self._custom_headers}
-        answer = self._send("POST", self._token_url, TOKEN_FAILED, headers=headers, data=body.encode(), auth=auth)
-        hidden = (code, verifier, self._client_secret)
-        status = answer.status
-        if status >= 500:
-            raise InternalOAuthError(TOKEN_FAILED, upstream_status=status)
-        data = token_body(answer)
-        if not 200 <= status < 300 or data is None or not is_token_response(data, status):
-            raise self._token_error(answer, hidden)
-        return checked_tokens(data, status, self.token_types)
-
-    def _token_error(self, answer: _http.Answer, hidden: Sequence[str | None]) -> BaseException:
-        try:
-            err = self.parse_error_response(answer.body.decode("utf-8", "replace"), answer.status)
-        except Exception:  # a failing override falls back, as in Passport
-            err = None
-        if err is None:
-            if 200 <= answer.status < 300:
-                return InternalOAuthError(f"{TOKEN_FAILED} (not a JSON object)", upstream_status=answer.status)
-            return InternalOAuthError(TOKEN_FAILED, upstream_status=answer.status)
-        if isinstance(err, OAuthError) and err.message:
-            err.message = clean_text(err.message, hidden)
-            err.args = (err.message,)
-        return err

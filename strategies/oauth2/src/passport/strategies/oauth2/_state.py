@@ -7,7 +7,9 @@ A state store has two methods, ``def`` or ``async def``::
 
 ``meta`` is a dict with ``authorization_url``, ``token_url``, ``client_id``, ``callback_url``
 and, for ``store``, ``code_verifier`` (``None`` without PKCE) and ``state`` (the route's
-application state, ``None`` when there is none). ``verify`` receives the ``state`` the callback
+application state, ``None`` when there is none). A store must bind each flow to the provider
+``meta`` names at ``store`` and refuse its state at another provider's ``verify`` (a mix-up
+attack delivers one provider's answer to another's callback). ``verify`` receives the ``state`` the callback
 carried (a ``str``, or ``None`` when it carried none or several) and answers ``ok``; the
 verifier the token request must send; and ``info``: on success the application state to
 hand back as ``info["state"]`` (``None`` for none), on failure the fail challenge
@@ -16,6 +18,7 @@ hand back as ``info["state"]`` (``None`` for none), on failure the fail challeng
 
 from __future__ import annotations
 
+import hashlib
 import hmac
 import secrets
 import time
@@ -31,6 +34,7 @@ __all__ = ["INVALID_STATE", "NO_SESSION", "UNABLE_TO_VERIFY", "SessionStateStore
 
 UNABLE_TO_VERIFY = "Unable to verify authorization request state."
 INVALID_STATE = "Invalid authorization request state."
+OTHER_PROVIDER = "Authorization response is for another provider."
 NO_SESSION = (
     "OAuth 2.0 authentication requires session support when using state. "
     "Is the framework's session middleware installed?"
@@ -52,6 +56,12 @@ def _now() -> float:
     return time.time()
 
 
+def _provider(meta: Mapping[str, Any]) -> str:
+    """Where a flow was sent, in 16 hex characters: its endpoints and client (nothing secret)."""
+    where = "\n".join(str(meta.get(k) or "") for k in ("authorization_url", "token_url", "client_id"))
+    return hashlib.sha256(where.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+
+
 def _session(request: Any) -> MutableMapping[str, Any]:
     session = getattr(request, "session", None)
     if session is None:
@@ -63,9 +73,10 @@ def _session(request: Any) -> MutableMapping[str, Any]:
 class SessionStateStore:
     """The default store: pending flows in ``request.session[key]``, bound to that session.
 
-    Each authorization request adds ``{"handle", "issued", "code_verifier"?, "state"?}`` to
-    ``session[key]["pending"]``. The handle is ``secrets.token_urlsafe(32)`` (256 bits). A
-    callback consumes its entry before anything else is decided, so a state works once; an
+    Each authorization request adds ``{"handle", "issued", "provider", "code_verifier"?, "state"?}``
+    to ``session[key]["pending"]``. The handle is ``secrets.token_urlsafe(32)`` (256 bits). A
+    callback consumes its entry before anything else is decided, so a state works once; a state
+    issued for another provider (other endpoints or client id) fails at this one's callback; an
     entry older than ``ttl`` seconds no longer verifies; at most ``max_pending`` flows wait
     at once (the oldest is dropped), which keeps cookie sessions small. A callback whose
     state matches no pending flow is treated as forged and drops every pending flow of the
@@ -121,7 +132,11 @@ class SessionStateStore:
         now = _now()
         pending = [e for e in self._entries(slot) if not self._expired(e, now)]
         handle = secrets.token_urlsafe(32)
-        entry: dict[str, Any] = {"handle": handle, "issued": int(now)}  # whole seconds: small cookies
+        entry: dict[str, Any] = {
+            "handle": handle,
+            "issued": int(now),  # whole seconds: small cookies
+            "provider": _provider(meta),
+        }
         if meta.get("code_verifier"):
             entry["code_verifier"] = meta["code_verifier"]
         if meta.get("state") is not None:
@@ -153,6 +168,8 @@ class SessionStateStore:
         self._write(session, slot, [e for e in entries if e is not match and not self._expired(e, now)])
         if self._expired(match, now):
             return False, None, {"message": UNABLE_TO_VERIFY}
+        if match.get("provider") != _provider(meta):  # started with another provider: a mix-up
+            return False, None, {"message": OTHER_PROVIDER}
         verifier = match.get("code_verifier")
         return True, verifier if isinstance(verifier, str) else None, match.get("state")
 

@@ -26,6 +26,7 @@ from ._backchannel import BackChannel
 from ._errors import AuthorizationError
 from ._errors import OAuthError
 from ._errors import clean_text
+from ._issuer import issuer_problem
 from ._state import UNABLE_TO_VERIFY
 from ._state import NullStateStore
 from ._state import SessionStateStore
@@ -110,7 +111,13 @@ class OAuth2Strategy(Strategy):
     :param max_response_bytes: largest body accepted from the provider (default 1 MiB).
     :param client_auth: ``"client_secret_post"`` (default: id and secret in the form body) or
         ``"client_secret_basic"`` (HTTP Basic, RFC 6749 §2.3.1).
-    :raises ValueError: an invalid option (insecure endpoint, unknown PKCE method, PKCE without state).
+    :param issuer: the provider's issuer identifier (its metadata's ``issuer``). An ``iss`` in the
+        authorization response must then equal it exactly, or the callback fails with 403 before
+        any token request (RFC 9207 mix-up defence).
+    :param require_iss: refuse a response without ``iss`` (for providers whose metadata has
+        ``authorization_response_iss_parameter_supported``); needs ``issuer``.
+    :raises ValueError: an invalid option (insecure endpoint, unknown PKCE method, PKCE without
+        state, ``require_iss`` without ``issuer``).
     :raises TypeError: ``verify`` is not callable.
     """
 
@@ -141,6 +148,8 @@ class OAuth2Strategy(Strategy):
         custom_headers: Mapping[str, str] | None = None,
         max_response_bytes: int = 1 << 20,
         client_auth: str = "client_secret_post",
+        issuer: str | None = None,
+        require_iss: bool = False,
     ) -> None:
         super().__init__()
         if not callable(verify):
@@ -161,6 +170,10 @@ class OAuth2Strategy(Strategy):
             raise ValueError("timeout must be a positive number of seconds")
         if not isinstance(max_response_bytes, int) or max_response_bytes < 1:
             raise ValueError("max_response_bytes must be a positive integer")
+        if issuer is not None and (not isinstance(issuer, str) or not issuer):
+            raise ValueError("issuer must be the provider's issuer identifier (a non-empty string) or None")
+        if require_iss and issuer is None:
+            raise ValueError("require_iss needs the issuer to compare with: pass issuer=")
         headers = dict(custom_headers or {})
         for key, value in headers.items():
             if not isinstance(key, str) or not isinstance(value, str) or any(c in key + value for c in "\r\n"):
@@ -181,6 +194,8 @@ class OAuth2Strategy(Strategy):
         self._pass_request = pass_request
         self._verify_params = verify_params
         self._skip_user_profile = skip_user_profile
+        self._issuer = issuer
+        self._require_iss = bool(require_iss)
         self._back = BackChannel(
             token_url=self._token_url,
             client_id=client_id,
@@ -304,6 +319,10 @@ class OAuth2Strategy(Strategy):
                 await self._store_call("verify", request, state, meta)
             except SessionError:
                 pass
+        problem = issuer_problem(params, self._issuer, self._require_iss)
+        if problem is not None:  # another issuer's error (or an attacker's) is not reported as this one's
+            self.fail({"message": problem}, 403)
+            return
         code = clean_text(params.get("error"))
         description = clean_text(params.get("error_description"))
         if code == "access_denied":
@@ -327,6 +346,10 @@ class OAuth2Strategy(Strategy):
         ok, verifier, app_state = answer
         if not ok:
             self.fail(app_state, 403)
+            return
+        problem = issuer_problem(params, self._issuer, self._require_iss)
+        if problem is not None:
+            self.fail({"message": problem}, 403)
             return
         if self._pkce and not verifier:
             self.fail({"message": UNABLE_TO_VERIFY}, 403)

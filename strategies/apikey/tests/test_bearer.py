@@ -184,7 +184,7 @@ def test_an_empty_body_or_query_token_counts_as_absent(value: Any) -> None:
     assert result.user == USER
 
 
-def test_per_route_options_are_ignored() -> None:
+def test_route_realm_and_scope_options_are_ignored() -> None:
     result = run_strategy(BearerStrategy(accept), request(), options={"realm": "other", "scope": "x"})
     assert result.challenge == 'Bearer realm="Users"'
 
@@ -365,3 +365,82 @@ def test_a_guarded_call_with_a_good_token_sets_user_and_auth_info(passport: Pass
     req = make_request(headers={"Authorization": f"Bearer {TOKEN}"})
     assert passport.authenticate("bearer", session=False).run(req) is None
     assert (req.user, req.auth_info) == (USER, {"scope": "read"})
+
+
+# -- required_scope: 403 insufficient_scope (RFC 6750 section 3.1) ------------------------------
+
+
+def granting(scope: Any) -> Any:
+    def verify(token: str) -> Any:
+        return (USER, {"scope": scope} if scope is not ... else None) if token == TOKEN else None
+
+    return verify
+
+
+WITH_TOKEN = request({"Authorization": f"Bearer {TOKEN}"})
+
+
+@pytest.mark.parametrize(
+    ("granted", "required"),
+    [
+        (["read", "write"], "write"),
+        ("read write", ["write", "read"]),  # a space-separated string, as token responses carry it
+        (("write",), ["write"]),
+        (["read"], []),  # nothing required
+    ],
+)
+def test_a_token_granted_the_required_scope_passes(granted: Any, required: Any) -> None:
+    result = run_strategy(BearerStrategy(granting(granted)), WITH_TOKEN, options={"required_scope": required})
+    assert (result.action, result.user) == ("success", USER)
+
+
+@pytest.mark.parametrize(
+    "granted",
+    [["read"], "read", "write-all", "Write", [], ..., 5, [b"write"], {"write": True}],
+    ids=["other", "other str", "prefix", "case", "empty", "no info", "number", "bytes", "mapping"],
+)
+def test_a_token_without_the_required_scope_is_a_403_insufficient_scope(granted: Any) -> None:
+    strategy = BearerStrategy(granting(granted), realm="api", scope="read")
+    result = run_strategy(strategy, WITH_TOKEN, options={"required_scope": ["write"]})
+    assert (result.action, result.status) == ("fail", 403)
+    assert result.challenge == 'Bearer realm="api", error="insufficient_scope", scope="write"'
+
+
+def test_every_required_scope_must_be_granted_and_all_are_named() -> None:
+    strategy = BearerStrategy(granting(["read", "write"]))
+    result = run_strategy(strategy, WITH_TOKEN, options={"required_scope": ["read", "write", "admin"]})
+    assert (result.status, result.challenge) == (
+        403,
+        'Bearer realm="Users", error="insufficient_scope", scope="read write admin"',
+    )
+
+
+@pytest.mark.parametrize("required", ["a\r\nSet-Cookie: x=1", 5, ["ok", ""]])
+def test_an_invalid_required_scope_is_the_routes_bug_not_the_clients(required: Any) -> None:
+    result = run_strategy(BearerStrategy(granting(["read"])), WITH_TOKEN, options={"required_scope": required})
+    assert result.action == "error"
+    assert isinstance(result.error, (TypeError, ValueError))
+
+
+async def test_required_scope_works_in_async_mode() -> None:
+    async def verify(token: str) -> Any:
+        await asyncio.sleep(0)
+        return USER, {"scope": ["read"]}
+
+    result = await arun_strategy(BearerStrategy(verify), WITH_TOKEN, options={"required_scope": "write"})
+    assert (result.action, result.status) == ("fail", 403)
+
+
+def test_a_guarded_call_without_the_required_scope_answers_403(passport: Passport) -> None:
+    guard = passport.authenticate("bearer", session=False, required_scope="write")
+    req = make_request(headers={"Authorization": f"Bearer {TOKEN}"})
+    response = guard.run(req)
+    assert response is not None and (response.status, response.body) == (403, "Forbidden")
+    # Passport's rule: challenges travel only on a 401. attempt() hands the challenge back.
+    assert response.header_list("WWW-Authenticate") == []
+    assert req.user is None
+    outcome = guard.attempt(make_request(headers={"Authorization": f"Bearer {TOKEN}"}))
+    assert (outcome.info, outcome.status) == ('Bearer realm="Users", error="insufficient_scope", scope="write"', 403)
+    read = make_request(headers={"Authorization": f"Bearer {TOKEN}"})
+    assert passport.authenticate("bearer", session=False, required_scope="read").run(read) is None
+    assert read.user == USER

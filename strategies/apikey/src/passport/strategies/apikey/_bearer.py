@@ -27,6 +27,16 @@ if TYPE_CHECKING:
 _B64TOKEN: Final = re.compile(r"[A-Za-z0-9\-._~+/]+=*")
 
 
+def _granted(info: Any) -> frozenset[str]:
+    """The scopes verify granted: ``info["scope"]`` as a list of strings or a space-separated string."""
+    scope = info.get("scope") if isinstance(info, Mapping) else None
+    if type(scope) is str:
+        return frozenset(scope.split())
+    if isinstance(scope, (list, tuple, set, frozenset)):
+        return frozenset(item for item in scope if type(item) is str)
+    return frozenset()
+
+
 class BearerStrategy(Strategy):
     """Authenticate with an OAuth 2.0 bearer token (RFC 6750), as Passport-http-bearer does.
 
@@ -47,14 +57,20 @@ class BearerStrategy(Strategy):
     - verify rejects the token: ``fail('Bearer realm="Users", error="invalid_token"')`` (401),
       plus ``, error_description="..."`` when verify gave a message. The description is quoted
       safely, characters outside printable ASCII become ``?``, and it is left out entirely if
-      it contains the token.
+      it contains the token;
+    - the route's ``required_scope`` option (a scope or a list of them) is not all granted by
+      the ``scope`` verify put in ``info`` (a list, or a space-separated string; none counts as
+      nothing granted): ``fail('Bearer realm="Users", error="insufficient_scope", scope="..."',
+      403)``, naming the required scope (RFC 6750 section 3.1).
 
-    A two-part header with another scheme (``Basic ...``) is not ours and is ignored. Per-route
-    options are ignored.
+    A two-part header with another scheme (``Basic ...``) is not ours and is ignored. The only
+    route option read is ``required_scope``; an invalid one is a ``TypeError``/``ValueError``
+    (the error action: a bug in the route, not the client's fault).
 
     :param verify: the function that checks the token.
     :param realm: the protection space named in challenges (printable ASCII).
-    :param scope: the scope(s) a token needs, named in challenges: a string or a list of them.
+    :param scope: the scope(s) named in challenges, as Passport-http-bearer does: a string or a
+        list of them. Enforcing a scope is the route's ``required_scope`` option.
     :param pass_request: hand verify the request first.
     :ivar realm: the configured realm.
     :ivar scope: the configured scopes, as a tuple (empty: none).
@@ -91,6 +107,9 @@ class BearerStrategy(Strategy):
 
     def authenticate(self, request: Request, options: Mapping[str, Any]) -> None | Awaitable[None]:
         """Find exactly one well-formed token, then ask verify (see the class docstring)."""
+        required = options.get("required_scope")
+        if required is not None:
+            required = scope_list(required)  # checked before the token: a bad route fails every request
         token: Any = None
         header = request.headers.get("authorization")
         if header:
@@ -123,7 +142,7 @@ class BearerStrategy(Strategy):
             return None
 
         def verified(result: tuple[Any, Any]) -> None:
-            self._verified(result, token)
+            self._verified(result, token, required)
 
         if self._pass_request:
             return call_verify(self._verify, request, token).then(verified)
@@ -132,9 +151,13 @@ class BearerStrategy(Strategy):
     def _bad_request(self) -> None:
         self.fail(self._invalid_request, 400)
 
-    def _verified(self, result: tuple[Any, Any], token: str) -> None:
+    def _verified(self, result: tuple[Any, Any], token: str, required: tuple[str, ...] | None) -> None:
         user, info = result
         if user is not None:
+            if required and not _granted(info).issuperset(required):
+                challenge = f'Bearer realm={quote(self.realm)}, error="insufficient_scope"'
+                self.fail(f"{challenge}, scope={quote(' '.join(required))}", 403)
+                return
             self.success(user, info)
             return
         message = info if isinstance(info, str) else info.get("message") if isinstance(info, Mapping) else None

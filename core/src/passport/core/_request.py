@@ -50,16 +50,6 @@ class Headers(Mapping[str, str]):
             merged[key] = f"{merged[key]}, {value}" if key in merged else value
         self._items = merged
 
-    @classmethod
-    def from_lowercase(cls, merged: dict[str, str]) -> Headers:
-        """Wrap a dict whose names are already lowercase and repeats already joined (adapters).
-
-        ASGI servers hand over lowercase names, so adapters can skip the normalising pass.
-        """
-        headers = cls.__new__(cls)
-        headers._items = merged
-        return headers
-
     def __getitem__(self, name: str) -> str:
         return self._items[name.lower()]
 

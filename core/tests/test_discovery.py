@@ -16,11 +16,15 @@ import pytest
 from _fakes import FakeDistribution
 from _fakes import see_only
 
+from passport.core import PassportError
+from passport.core import StrategyError
 from passport.core import StrategyInfo
 from passport.core import UnknownStrategyError
 from passport.core import available_strategies
 from passport.core import load_strategy
 from passport.core import strategy_conflicts
+from passport.core._discovery import NotAStrategyError
+from passport.core._discovery import StrategyConflictError
 from passport.core._discovery import strategy_entries
 
 
@@ -89,6 +93,7 @@ def test_unknown_name_raises_a_lookup_error_listing_installed_names(installed: l
     with pytest.raises(UnknownStrategyError) as caught:
         load_strategy("gamma")
     assert isinstance(caught.value, LookupError)
+    assert isinstance(caught.value, PassportError)
     assert caught.value.name == "gamma"
     assert caught.value.available == ["alpha", "beta"]
     assert str(caught.value) == "Unknown authentication strategy \"gamma\" (installed: 'alpha', 'beta')"
@@ -118,10 +123,17 @@ def test_loading_a_conflicting_name_raises_naming_both(installed: list[FakeDistr
     installed.append(strategies("passport-good-clone", "0.1", good=f"{strategy_module}:GoodStrategy"))
     with pytest.raises(LookupError) as caught:
         load_strategy("good")
-    assert not isinstance(caught.value, UnknownStrategyError)
+    assert isinstance(caught.value, StrategyConflictError)
+    assert isinstance(caught.value, PassportError)
+    assert not isinstance(caught.value, UnknownStrategyError)  # it is installed, twice
     message = str(caught.value)
     assert "passport-strategy-good 1.0" in message
     assert "passport-good-clone 0.1" in message
+    assert caught.value.name == "good"
+    assert [i.distribution for i in caught.value.claimants] == ["passport-good-clone", "passport-strategy-good"]
+    assert repr(caught.value) == (
+        "StrategyConflictError(name='good', distributions=['passport-good-clone', 'passport-strategy-good'])"
+    )
     assert strategy_module not in sys.modules  # refused before importing either
 
 
@@ -135,8 +147,11 @@ def test_an_entry_point_to_something_that_is_not_a_strategy_is_a_type_error(
     installed: list[FakeDistribution], strategy_module: str
 ) -> None:
     installed.append(strategies("passport-strategy-bad", "1.0", bad=f"{strategy_module}:NotAStrategy"))
-    with pytest.raises(TypeError, match=r"'bad' of passport-strategy-bad .* is not a strategy"):
+    with pytest.raises(TypeError, match=r"'bad' of passport-strategy-bad .* is not a strategy") as caught:
         load_strategy("bad")
+    assert isinstance(caught.value, NotAStrategyError)
+    assert isinstance(caught.value, StrategyError)  # so a PassportError too
+    assert caught.value.strategy == "bad"
 
 
 def test_a_broken_distribution_raises_its_own_import_error(installed: list[FakeDistribution]) -> None:

@@ -9,7 +9,6 @@ from typing import Any
 import pytest
 
 from passport.core import Passport
-from passport.core import is_nonblocking
 from passport.core import nonblocking
 from passport.strategies.apikey import APIKeyStrategy
 from passport.strategies.apikey import KeyStore
@@ -95,13 +94,13 @@ def test_the_header_name_is_case_insensitive(name: str) -> None:
 def test_a_configured_header_name_is_case_insensitive_too() -> None:
     strategy = APIKeyStrategy(accept, header="Api-Token")
     assert run_strategy(strategy, with_headers({"API-TOKEN": KEY})).action == "success"
-    assert run_strategy(strategy, with_headers({"X-API-Key": KEY})).message == "Missing API key"
+    assert run_strategy(strategy, with_headers({"X-API-Key": KEY})).message == "Missing API Key"
 
 
 def test_a_header_name_with_dots_is_looked_up_literally() -> None:
     strategy = APIKeyStrategy(accept, header="X.Api.Key")
     assert run_strategy(strategy, with_headers({"x.api.key": KEY})).action == "success"
-    assert run_strategy(strategy, with_headers({"X": KEY})).message == "Missing API key"
+    assert run_strategy(strategy, with_headers({"X": KEY})).message == "Missing API Key"
 
 
 def test_the_prefix_is_removed_before_verify() -> None:
@@ -116,7 +115,7 @@ def test_the_prefix_is_removed_literally_even_with_regex_characters() -> None:
     verify = Spy(accept)
     strategy = APIKeyStrategy(verify, header="Authorization", prefix="Key.* ")
     assert run_strategy(strategy, with_headers({"Authorization": f"Key.* {KEY}"})).action == "success"
-    assert run_strategy(strategy, with_headers({"Authorization": f"KeyXX {KEY}"})).message == "Missing API key"
+    assert run_strategy(strategy, with_headers({"Authorization": f"KeyXX {KEY}"})).message == "Missing API Key"
     assert verify.calls == [(KEY,)]
 
 
@@ -134,7 +133,7 @@ def test_a_header_without_the_prefix_or_key_counts_as_no_key(value: str) -> None
     verify = Spy(accept)
     strategy = APIKeyStrategy(verify, header="Authorization", prefix="Api-Key ")
     result = run_strategy(strategy, with_headers({"Authorization": value}))
-    assert (result.action, result.status, result.message) == ("fail", None, "Missing API key")
+    assert (result.action, result.status, result.message) == ("fail", None, "Missing API Key")
     assert verify.calls == []
 
 
@@ -147,7 +146,7 @@ def test_a_missing_key_fails_with_missing_api_key_and_no_status(headers: dict[st
     assert (result.action, result.status, result.message, result.message_type) == (
         "fail",
         None,
-        "Missing API key",
+        "Missing API Key",
         "error",
     )
     assert verify.calls == []
@@ -185,7 +184,7 @@ def test_per_route_options_are_ignored() -> None:
 def test_the_query_is_ignored_unless_configured() -> None:
     verify = Spy(accept)
     result = run_strategy(APIKeyStrategy(verify), with_headers({}, url=f"/api?api_key={KEY}"))
-    assert result.message == "Missing API key"
+    assert result.message == "Missing API Key"
     assert verify.calls == []
 
 
@@ -196,7 +195,7 @@ def test_a_configured_query_parameter_carries_the_key() -> None:
 
 def test_query_only_strategies_ignore_the_header() -> None:
     strategy = APIKeyStrategy(accept, header=None, query="api_key")
-    assert run_strategy(strategy, with_headers({"X-API-Key": KEY})).message == "Missing API key"
+    assert run_strategy(strategy, with_headers({"X-API-Key": KEY})).message == "Missing API Key"
     assert run_strategy(strategy, with_headers({}, url=f"/api?api_key={KEY}")).action == "success"
 
 
@@ -217,7 +216,7 @@ def test_a_header_without_the_prefix_does_not_count_against_a_query_key() -> Non
 def test_an_empty_query_parameter_counts_as_no_key() -> None:
     strategy = APIKeyStrategy(accept, query="api_key")
     assert run_strategy(strategy, with_headers({"X-API-Key": KEY}, url="/api?api_key=")).action == "success"
-    assert run_strategy(strategy, with_headers({}, url="/api?api_key=")).message == "Missing API key"
+    assert run_strategy(strategy, with_headers({}, url="/api?api_key=")).message == "Missing API Key"
 
 
 def test_a_repeated_query_parameter_is_a_400() -> None:
@@ -291,7 +290,7 @@ async def test_either_kind_of_verify_works_in_async_mode(verify: Any) -> None:
     missing = await arun_strategy(APIKeyStrategy(verify), with_headers({}))
     assert (ok.action, ok.user) == ("success", USER)
     assert (wrong.action, wrong.message) == ("fail", "Unknown API key")
-    assert (missing.action, missing.message) == ("fail", "Missing API key")
+    assert (missing.action, missing.message) == ("fail", "Missing API Key")
 
 
 async def test_pass_request_works_with_an_async_verify() -> None:
@@ -333,7 +332,6 @@ async def test_a_key_store_is_looked_up_on_the_event_loop_not_in_a_worker_thread
     # A worker-thread hop costs tens of microseconds; a digest lookup about one.
     asyncio.get_running_loop().set_default_executor(RefusingExecutor())
     store = KeyStore([(KEY, USER)])
-    assert is_nonblocking(store)
     ok = await arun_strategy(APIKeyStrategy(store, **options), with_headers(headers))
     wrong = await arun_strategy(APIKeyStrategy(store, **options), with_headers({"X-API-Key": "nope"}))
     assert (ok.action, ok.user) == ("success", USER)

@@ -148,6 +148,13 @@ def test_verify_returning_false_with_info_fails_with_that_info(make_strategy, br
     assert result.message == "Account disabled."
 
 
+@pytest.mark.parametrize("message", ["Account disabled.", "No account for\r\nann"])
+def test_verify_rejecting_with_a_string_fails_with_that_message_never_a_challenge(make_strategy, browser, message):
+    result = browser.login(make_strategy(lambda a, r, p: (None, message)), {})
+    assert (result.action, result.status, result.message) == ("fail", None, message)
+    assert result.challenge is None  # a message, not a WWW-Authenticate value (where CR/LF is refused)
+
+
 def test_verify_info_is_kept_on_success(make_strategy, browser):
     result = browser.login(make_strategy(lambda a, r, p: ({"id": 1}, {"scope": "read"})), {})
     assert result.info == {"scope": "read"}

@@ -4,16 +4,28 @@ Listing reads distribution metadata only: nothing is imported until :func:`load_
 asked for one name. Two distributions that claim the same name are never silently resolved:
 :func:`strategy_entries` and :func:`strategy_conflicts` show every claimant, and loading such a
 name raises an error naming both.
+
+Every error raised here is a :class:`~passport.core.PassportError`, and also the built-in
+exception it always was::
+
+    PassportError
+     +-- UnknownStrategyError     no installed distribution declares the name (a LookupError)
+     +-- StrategyConflictError    two or more distributions declare it (a LookupError)
+     +-- StrategyError
+          +-- NotAStrategyError   the entry point leads to something without authenticate() (a TypeError)
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 from typing import final
 
 import importlib_metadata
 
+from ._errors import PassportError
+from ._errors import StrategyError
 from ._errors import UnknownStrategyError
 
 GROUP = "passport.strategies"
@@ -34,6 +46,39 @@ class StrategyInfo:
     distribution: str
     version: str
     target: str
+
+
+class StrategyConflictError(PassportError, LookupError):
+    """More than one installed distribution declares a strategy name; loading it is refused.
+
+    :ivar name: the contested name.
+    :ivar claimants: every declaring distribution, as :class:`StrategyInfo`, sorted.
+    """
+
+    def __init__(self, name: str, claimants: Sequence[StrategyInfo]) -> None:
+        self.name = name
+        self.claimants = tuple(claimants)
+        who = " and ".join(f"{i.distribution} {i.version} ({i.target})" for i in self.claimants)
+        super().__init__(
+            f"strategy name {name!r} is declared by more than one distribution: {who}; uninstall one of them"
+        )
+
+    def __str__(self) -> str:  # LookupError would otherwise repr() the message
+        return str(self.args[0])
+
+    def __repr__(self) -> str:
+        distributions = [i.distribution for i in self.claimants]
+        return f"StrategyConflictError(name={self.name!r}, distributions={distributions!r})"
+
+
+class NotAStrategyError(StrategyError, TypeError):
+    """An entry point of the ``passport.strategies`` group leads to something that is not a strategy.
+
+    :ivar strategy: the entry point's name.
+    """
+
+    def __repr__(self) -> str:
+        return f"NotAStrategyError({str(self)!r}, strategy={self.strategy!r})"
 
 
 def entry_points(group: str) -> list[tuple[StrategyInfo, importlib_metadata.EntryPoint]]:
@@ -89,9 +134,11 @@ def load_strategy(name: str) -> Any:
     """Import and return the strategy class installed under ``name`` (only that one is imported).
 
     :raises UnknownStrategyError: no installed distribution declares ``name``; the message lists
-        the installed names.
-    :raises LookupError: two distributions declare ``name``; the message names both.
-    :raises TypeError: the entry point does not lead to a strategy (nothing with ``authenticate``).
+        the installed names (a ``LookupError``).
+    :raises StrategyConflictError: two distributions declare ``name``; the message names both
+        (a ``LookupError``).
+    :raises NotAStrategyError: the entry point does not lead to a strategy (nothing with
+        ``authenticate``; a ``TypeError``).
     :raises ImportError: the declaring distribution is broken; its own import error propagates.
     """
     entries = _entry_points()
@@ -99,14 +146,12 @@ def load_strategy(name: str) -> Any:
     if not claims:
         raise UnknownStrategyError(name, {info.name for info, _ in entries}, where="installed")
     if len(claims) > 1:
-        who = " and ".join(f"{i.distribution} {i.version} ({i.target})" for i, _ in claims)
-        raise LookupError(
-            f"strategy name {name!r} is declared by more than one distribution: {who}; uninstall one of them"
-        )
+        raise StrategyConflictError(name, [info for info, _ in claims])
     info, ep = claims[0]
     loaded = ep.load()
     if not callable(getattr(loaded, "authenticate", None)):
-        raise TypeError(
-            f"entry point {name!r} of {info.distribution} ({info.target}) is not a strategy: it has no authenticate()"
+        raise NotAStrategyError(
+            f"entry point {name!r} of {info.distribution} ({info.target}) is not a strategy: it has no authenticate()",
+            name,
         )
     return loaded

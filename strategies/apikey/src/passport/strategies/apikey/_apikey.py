@@ -11,10 +11,6 @@ from typing import Final
 
 from passport.core import Strategy
 from passport.core import call_verify
-from passport.core import is_async_callable
-from passport.core import is_awaitable
-from passport.core import is_nonblocking
-from passport.core import normalize_verify_result
 
 from ._challenge import is_printable_ascii
 
@@ -23,7 +19,7 @@ if TYPE_CHECKING:
 
     from passport.core import Request
 
-MISSING_KEY: Final = "Missing API key"
+MISSING_KEY: Final = "Missing API Key"  # Passport-headerapikey's exact text
 AMBIGUOUS_KEY: Final = "API key given more than once"
 MALFORMED_KEY: Final = "Malformed API key"
 
@@ -44,7 +40,7 @@ class APIKeyStrategy(Strategy):
     Outcomes, before verify runs:
 
     - no key (header absent or empty, header without the configured ``prefix``, exactly the
-      prefix, no query parameter): ``fail({"message": "Missing API key"})``, no status (401);
+      prefix, no query parameter): ``fail({"message": "Missing API Key"})``, no status (401);
     - a key in the header *and* the query, a repeated query parameter, or a comma in the key
       (a repeated header arrives joined with ``", "``, or ``","`` from some WSGI servers):
       ``fail({"message": "API key given more than once"}, 400)``;
@@ -103,32 +99,13 @@ class APIKeyStrategy(Strategy):
         self._prefix_length: Final = len(self._prefix)
         self._query: Final = query
         self._pass_request: Final = pass_request
-        # The default set-up (one header, no prefix, no query) gets a fast path in authenticate.
-        self._plain: Final = header is not None and not prefix and query is None and not pass_request
         self._on_verified: Final = self.verified  # bound once, not on every request
-        self._async_verify: Final = is_async_callable(verify)
-        # A KeyStore or another nonblocking verify: called right here, in sync and async apps alike.
-        self._inline_verify: Final = is_nonblocking(verify)
 
     def __repr__(self) -> str:
         return f"<APIKeyStrategy header={self._header or None!r} prefix={self._prefix!r} query={self._query!r}>"
 
     def authenticate(self, request: Request, options: Mapping[str, Any]) -> None | Awaitable[None]:
         """Find exactly one well-formed key, then ask verify (see the class docstring)."""
-        # The hot path of every API call: attribute reads and str methods only.
-        if self._plain:
-            key = request.headers.get(self._header)
-            if key and "," not in key and key.isascii() and key.isprintable():
-                if self._inline_verify:
-                    result = self._verify(key)
-                    if is_awaitable(result):  # a nonblocking verify that handed back an awaitable after all
-                        return self._settle(result)
-                    self.verified(normalize_verify_result(result))
-                    return None
-                if self._async_verify:
-                    return self._check(key)
-                return call_verify(self._verify, key).then(self._on_verified)
-            # Anything else is refused below, by the general path.
         key = None
         if self._header:
             key = request.headers.get(self._header)
@@ -157,24 +134,11 @@ class APIKeyStrategy(Strategy):
         if not (key.isascii() and key.isprintable()):
             self._refuse(MALFORMED_KEY)
             return None
+        # call_verify picks how to call verify (inline, awaited, or in a worker thread in async
+        # apps); Strategy.verified turns its answer into the one action.
         if self._pass_request:
             return call_verify(self._verify, request, key).then(self._on_verified)
         return call_verify(self._verify, key).then(self._on_verified)
-
-    async def _check(self, key: str) -> None:
-        """``call_verify(verify, key).then(verified)`` for an ``async def`` verify, minus the plumbing.
-
-        Every API call with the default set-up comes through here. The chain awaits the
-        coroutine, or runs it on a private loop in sync code, as it does call_verify's.
-        """
-        result = await self._verify(key)
-        if result is None or result is False or type(result) is tuple:
-            self.verified(normalize_verify_result(result))
-        else:
-            self.success(result)  # what verified((result, None)) does, without the tuple
-
-    async def _settle(self, pending: Awaitable[Any]) -> None:
-        self.verified(normalize_verify_result(await pending))
 
     def _refuse(self, message: str) -> None:
         self.fail({"message": message}, 400)

@@ -2,25 +2,37 @@
 
 ::
 
-    Exception
-     +-- OAuthError                 base: message, code, uri, status
+    passport.core.PassportError
+     +-- OAuthError                 base: message, code, uri, status (default 500)
           +-- AuthorizationError    the provider answered the authorization request with ``error=``
+          |                         (status by code: server_error 502, temporarily_unavailable 503)
           +-- TokenError            the token endpoint answered with an OAuth JSON error (RFC 6749 5.2)
+          |                         (500; the same codes as above say the provider failed: 502, 503)
           +-- InternalOAuthError    the exchange itself failed: network, timeout, 5xx, redirect,
-                                    a body that is not a usable token response, too big...
+                                    a body that is not a usable token response, too big... (502)
 
-``status`` is the HTTP status the application should answer with. Messages never contain the
-client secret, the authorization code, the PKCE verifier, the state or a token, and never
-embed an upstream response body: only the provider's ``error_description`` (cleaned of control
-characters, shortened, and with any of those secrets masked) or a fixed text.
+They derive from :class:`passport.core.PassportError`, so ``except PassportError`` catches them
+with the core's own errors. ``status`` is the HTTP status the application should answer with, an
+``int`` in 400..599: adapters answer an error that carries one with that status, so an upstream
+fault is a 502 or 503, never a bare 500. Messages never contain the client secret, the
+authorization code, the PKCE verifier, the state or a token, and never embed an upstream
+response body: only the provider's ``error_description`` (cleaned of control characters,
+shortened, and with any of those secrets masked) or a fixed text.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from typing import ClassVar
+from typing import Final
+
+from passport.core import PassportError
 
 __all__ = ["AuthorizationError", "InternalOAuthError", "OAuthError", "TokenError"]
+
+UPSTREAM_STATUS: Final = {"server_error": 502, "temporarily_unavailable": 503}
+"""OAuth error codes that say the provider itself failed, and the status they stand for."""
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]+")
 MAX_TEXT = 512
@@ -37,13 +49,14 @@ def clean_text(value: object, secrets: Iterable[str | None] = ()) -> str | None:
     return text
 
 
-class OAuthError(Exception):
-    """Base class of the strategy's errors.
+class OAuthError(PassportError):
+    """Base class of the strategy's errors (a :class:`~passport.core.PassportError`).
 
     :ivar message: a human-readable text (``None`` when there is none).
     :ivar code: the OAuth error code (``"invalid_grant"``...), or ``None``.
     :ivar uri: the provider's ``error_uri`` (untrusted: never follow or render it as a link).
-    :ivar status: the HTTP status the application should answer with.
+    :ivar status: the HTTP status the application should answer with (an ``int``, 400..599);
+        500 unless a subclass or the caller says otherwise.
     """
 
     default_code: str | None = None
@@ -83,7 +96,7 @@ class AuthorizationError(OAuthError):
     """
 
     default_code = "server_error"
-    _STATUS = {"access_denied": 403, "server_error": 502, "temporarily_unavailable": 503}
+    _STATUS: ClassVar[dict[str, int]] = {"access_denied": 403, **UPSTREAM_STATUS}
 
     def __init__(
         self,
@@ -104,10 +117,16 @@ class TokenError(OAuthError):
     """The token endpoint refused the exchange with an RFC 6749 §5.2 JSON error.
 
     ``message`` is the ``error_description``, ``code`` the ``error`` (default
-    ``"invalid_request"``), ``status`` 500 unless given: the provider's HTTP status is not ours.
+    ``"invalid_request"``). ``status`` is 500 unless given (the provider's HTTP status is not
+    ours: ``invalid_grant`` or ``invalid_client`` is this application's problem), except for
+    the codes that say the provider itself failed: ``server_error`` 502,
+    ``temporarily_unavailable`` 503.
     """
 
     default_code = "invalid_request"
+
+    def _default_status(self) -> int:
+        return UPSTREAM_STATUS.get(self.code or "", 500)
 
 
 class InternalOAuthError(OAuthError):

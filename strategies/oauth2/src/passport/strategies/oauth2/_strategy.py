@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import hashlib
 import math
@@ -19,7 +20,6 @@ from passport.core import SessionError
 from passport.core import Strategy
 from passport.core import call_function
 from passport.core import call_verify
-from passport.core import in_async_mode
 
 from . import _http
 from ._backchannel import BackChannel
@@ -56,6 +56,15 @@ def _challenge(verifier: str, method: str) -> str:
 
 def _good_code(code: object) -> bool:
     return isinstance(code, str) and 0 < len(code) <= MAX_CODE and all(" " <= c <= "~" for c in code)
+
+
+def _async_mode() -> bool:
+    """True when an event loop runs in this thread: then ``call_function`` hands back real awaitables."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return False
+    return True
 
 
 def _drive(coro: Coroutine[Any, Any, None]) -> None:
@@ -255,7 +264,7 @@ class OAuth2Strategy(Strategy):
     def authenticate(self, request: Request, options: Mapping[str, Any]) -> None | Awaitable[None]:
         """Redirect to the provider, or handle its callback (see the class docstring)."""
         flow = self._flow(request, options)
-        if in_async_mode():
+        if _async_mode():
             return flow
         _drive(flow)
         return None
@@ -383,11 +392,9 @@ class OAuth2Strategy(Strategy):
         if self._pass_request:
             args.insert(0, request)
         user, info = await call_verify(self._verify, *args)
-        if user is None:
-            self.fail(info)
-            return
-        if info is None:
-            info = {}
-        if app_state is not None and isinstance(info, Mapping):
-            info = {**info, "state": app_state}
-        self.success(user, info)
+        if user is not None:  # Passport-oauth2: success info is at least {}, with the app's state
+            if info is None:
+                info = {}
+            if app_state is not None and isinstance(info, Mapping):
+                info = {**info, "state": app_state}
+        self.verified((user, info))

@@ -16,15 +16,15 @@ import pytest
 from _fakes import FakeDistribution
 from _fakes import see_only
 
+from passport.core import NotAStrategyError
 from passport.core import PassportError
+from passport.core import StrategyConflictError
 from passport.core import StrategyError
 from passport.core import StrategyInfo
 from passport.core import UnknownStrategyError
 from passport.core import available_strategies
 from passport.core import load_strategy
 from passport.core import strategy_conflicts
-from passport.core._discovery import NotAStrategyError
-from passport.core._discovery import StrategyConflictError
 from passport.core._discovery import strategy_entries
 
 

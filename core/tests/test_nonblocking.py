@@ -11,9 +11,9 @@ import pytest
 
 from passport.core import Passport
 from passport.core import call_verify
-from passport.core import is_async_callable
-from passport.core import is_nonblocking
 from passport.core import nonblocking
+from passport.core._async import is_nonblocking
+from passport.core.adapters import is_async_callable
 from passport.strategy_runner import make_request
 
 ANN = {"id": "ann"}

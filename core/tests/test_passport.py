@@ -6,8 +6,9 @@ import pytest
 
 from passport.core import Guard
 from passport.core import Passport
-from passport.core import SessionStrategy
 from passport.core import UnknownStrategyError
+from passport.core._session_strategy import SessionStrategy
+from passport.strategy_runner import make_request
 
 
 def test_use_registers_a_strategy_under_its_name(scripted):
@@ -99,8 +100,15 @@ def test_authorize_assigns_the_account_property(passport):
     assert passport.authorize("a").opts.assign_property == "account"
 
 
-def test_authorize_honours_an_explicit_assign_property(passport):
-    assert passport.authorize("a", assign_property="linked").opts.assign_property == "linked"
+def test_authorize_always_assigns_to_account_as_passport_forces_it(passport, scripted, ann):
+    passport.use(scripted("a", "success", ann))
+    guard = passport.authorize("a", assign_property="linked")
+    request = make_request()
+    request.user = "logged-in"
+    assert guard.run(request) is None
+    assert request.account == ann
+    assert not hasattr(request, "linked")
+    assert request.user == "logged-in"
 
 
 def test_session_is_a_guard_on_the_session_strategy(passport):

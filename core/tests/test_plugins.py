@@ -227,11 +227,19 @@ def test_a_module_can_be_a_plugin(passport, ann):
     assert module.seen == [ann]  # type: ignore[attr-defined]
 
 
-def test_without_plugins_no_plugin_manager_is_created(ann):
-    passport = Passport()
+def test_without_plugins_no_plugin_manager_is_created(passport, ann, monkeypatch):
+    import pluggy
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("a PluginManager was created although no plugin was registered")
+
+    monkeypatch.setattr(pluggy, "PluginManager", refuse)
     passport.use(Counting("token", user=ann))
-    passport.authenticate("token", session=False).run(make_request())
-    assert passport._hooks is None
+    request = make_request()
+    assert passport.authenticate("token").run(request) is None
+    passport.session().run(request)
+    passport.logout(request)
+    assert request.user is None
 
 
 # -- refusal ---------------------------------------------------------------------------------

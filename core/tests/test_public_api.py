@@ -78,3 +78,37 @@ def test_guard_and_outcome_reprs_name_strategies_only(passport):
     assert repr(passport.authenticate(["a", "b"])) == "<Guard ['a', 'b']>"
     outcome = passport.authenticate([]).attempt(make_request())
     assert repr(outcome) == "<Outcome action='fail' strategy=None status=[]>"
+
+
+DEPRECATED = [
+    "Headers",
+    "SessionStrategy",
+    "fields_from_pairs",
+    "in_async_mode",
+    "is_async_callable",
+    "is_awaitable",
+    "is_nonblocking",
+    "is_safe_redirect",
+    "normalize_verify_result",
+]
+
+
+@pytest.mark.parametrize("name", DEPRECATED)
+def test_names_moved_out_of_all_still_work_with_a_deprecation_warning(name):
+    with pytest.warns(DeprecationWarning, match=f"passport.core.{name} is deprecated"):
+        value = getattr(passport.core, name)
+    assert value is not None
+    assert name not in passport.core.__all__
+
+
+def test_an_unknown_name_is_an_attribute_error_without_a_warning():
+    with pytest.raises(AttributeError, match="no attribute 'nope'"):
+        passport.core.nope  # noqa: B018
+
+
+def test_the_adapter_contract_lists_exactly_its_public_names():
+    import passport.core.adapters as adapters
+
+    assert sorted(adapters.__all__) == sorted(public_names(adapters))
+    moved = {"Headers", "fields_from_pairs", "is_safe_redirect", "is_async_callable"}
+    assert moved <= set(adapters.__all__)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from passport.core import is_safe_redirect
+from passport.core.adapters import is_safe_redirect
 from passport.strategy_runner import make_request
 
 HOSTILE = {

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from passport.core import Headers
-from passport.core import fields_from_pairs
+from passport.core.adapters import Headers
+from passport.core.adapters import fields_from_pairs
 
 
 def test_headers_are_case_insensitive():

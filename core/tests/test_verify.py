@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import pytest
 
+from passport.core import Strategy
 from passport.core import call_verify
-from passport.core import normalize_verify_result
+from passport.core._verify import normalize_verify_result
+from passport.strategy_runner import arun_strategy
 from passport.strategy_runner import make_request
+from passport.strategy_runner import run_strategy
 
 ANN = {"id": "ann"}
 
@@ -75,3 +78,48 @@ def test_a_verify_failure_info_reaches_the_failure_flash(passport, key_strategy)
     request = make_request(headers={"X-Key": "ann"})
     passport.authenticate("key", failure_flash=True, failure_redirect="/login").run(request)
     assert request.flashes == [("error", "Incorrect key.")]
+
+
+class Chained(Strategy):
+    """Checks two things in turn: the second call_verify(...).then(...) is returned by the first's callback."""
+
+    name = "chained"
+
+    def authenticate(self, request, options):
+        return call_verify(check_key, request.headers.get("X-Key")).then(self._key_checked)
+
+    def _key_checked(self, result):
+        user, _ = result
+        if user is None:
+            return self.fail("Key")
+        return call_verify(check_device, user, request_device(self)).then(self.verified)
+
+
+def check_key(key):
+    return {"id": "ann"} if key == "k" else None
+
+
+async def check_device(user, device):
+    return (user, {"device": device}) if device == "d" else (None, "Unknown device")
+
+
+def request_device(strategy):
+    return "d"
+
+
+def test_a_then_callback_may_chain_another_call_verify_in_sync_mode():
+    result = run_strategy(Chained(), {"headers": {"X-Key": "k"}})
+    assert result.action == "success"
+    assert result.info == {"device": "d"}
+
+
+async def test_a_then_callback_may_chain_another_call_verify_in_async_mode():
+    result = await arun_strategy(Chained(), {"headers": {"X-Key": "k"}})
+    assert result.action == "success"
+    assert result.info == {"device": "d"}
+
+
+async def test_a_chained_failure_acts_once_in_async_mode():
+    result = await arun_strategy(Chained(), {"headers": {"X-Key": "wrong"}})
+    assert result.action == "fail"
+    assert result.challenge == "Key"

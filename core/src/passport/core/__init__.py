@@ -22,11 +22,9 @@
 Adapters (``passport.flask``, ``passport.starlette``) build the request and send the response.
 """
 
+from typing import Any as _Any
+
 from ._actions import Outcome
-from ._async import in_async_mode
-from ._async import is_async_callable
-from ._async import is_awaitable
-from ._async import is_nonblocking
 from ._async import nonblocking
 from ._chain import Guard
 from ._discovery import StrategyInfo
@@ -34,23 +32,20 @@ from ._discovery import available_strategies
 from ._discovery import load_strategy
 from ._discovery import strategy_conflicts
 from ._errors import AuthenticationError
+from ._errors import NotAStrategyError
 from ._errors import PassportError
 from ._errors import PluginError
 from ._errors import SessionError
+from ._errors import StrategyConflictError
 from ._errors import StrategyError
 from ._errors import UnknownStrategyError
+from ._layers import PASS
 from ._passport import Passport
-from ._redirects import is_safe_redirect
-from ._request import Headers
 from ._request import Request
-from ._request import fields_from_pairs
 from ._response import Response
-from ._session import PASS
-from ._session_strategy import SessionStrategy
 from ._strategy import Strategy
 from ._verify import call_function
 from ._verify import call_verify
-from ._verify import normalize_verify_result
 from ._version import __version__
 from .hookspecs import Refusal
 from .hookspecs import hookimpl
@@ -59,7 +54,7 @@ __all__ = [
     "PASS",
     "AuthenticationError",
     "Guard",
-    "Headers",
+    "NotAStrategyError",
     "Outcome",
     "Passport",
     "PassportError",
@@ -68,8 +63,8 @@ __all__ = [
     "Request",
     "Response",
     "SessionError",
-    "SessionStrategy",
     "Strategy",
+    "StrategyConflictError",
     "StrategyError",
     "StrategyInfo",
     "UnknownStrategyError",
@@ -77,16 +72,9 @@ __all__ = [
     "available_strategies",
     "call_function",
     "call_verify",
-    "fields_from_pairs",
     "hookimpl",
-    "in_async_mode",
-    "is_async_callable",
-    "is_awaitable",
-    "is_nonblocking",
-    "is_safe_redirect",
     "load_strategy",
     "nonblocking",
-    "normalize_verify_result",
     "strategy_conflicts",
 ]
 
@@ -96,3 +84,32 @@ for _name in __all__:
     if isinstance(_obj, type) and _obj.__module__.startswith("passport.core."):
         _obj.__module__ = "passport.core"
 del _name, _obj
+
+# Names exported by 0.1 that a strategy author never needs; they keep working, with a warning,
+# until 0.2. name -> (defining module, what to use instead)
+_DEPRECATED: dict[str, tuple[str, str]] = {
+    "Headers": ("._request", "passport.core.adapters.Headers"),
+    "fields_from_pairs": ("._request", "passport.core.adapters.fields_from_pairs"),
+    "is_safe_redirect": ("._redirects", "passport.core.adapters.is_safe_redirect"),
+    "is_async_callable": ("._async", "passport.core.adapters.is_async_callable"),
+    "SessionStrategy": ("._session_strategy", "Passport.session(); every Passport registers one"),
+    "in_async_mode": ("._async", "call_verify / call_function, which pick the mode themselves"),
+    "is_awaitable": ("._async", "call_verify / call_function, which settle awaitables themselves"),
+    "is_nonblocking": ("._async", "nonblocking, to mark a function; call_verify honours the mark"),
+    "normalize_verify_result": ("._verify", "call_verify, which hands back (user_or_None, info)"),
+}
+
+
+def __getattr__(name: str) -> _Any:
+    if name in _DEPRECATED:
+        import importlib
+        import warnings
+
+        module, instead = _DEPRECATED[name]
+        warnings.warn(
+            f"passport.core.{name} is deprecated and leaves passport.core in 0.2; use {instead}",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        return getattr(importlib.import_module(module, __name__), name)
+    raise AttributeError(f"module 'passport.core' has no attribute {name!r}")

@@ -101,19 +101,23 @@ class Outcome:
         return "pass_()" if self.action == "pass" else f"{self.action}()"
 
     def _claim(self, verb: str) -> bool:
+        """The one rule for an action out of turn (each action tests the common case, an open attempt
+        that has not acted yet, before calling this): on a finished attempt it is a
+        :class:`StrategyError`; a second action is ignored and reported as misuse.
+        """
+        if self.action is None and self._open:
+            return True
         if not self._open:
             raise StrategyError(
                 f"strategy {self.strategy!r} called {verb} after its authenticate() finished",
                 self.strategy,
             )
-        if self.action is not None:
-            if self._misuse is None:
-                self._misuse = StrategyError(
-                    f"strategy {self.strategy!r} called {verb} after {self._verb()}; a strategy must act exactly once",
-                    self.strategy,
-                )
-            return False
-        return True
+        if self._misuse is None:  # a second action: the first one stands, the misuse is reported
+            self._misuse = StrategyError(
+                f"strategy {self.strategy!r} called {verb} after {self._verb()}; a strategy must act exactly once",
+                self.strategy,
+            )
+        return False
 
     def _reject(self, action: Action, message: str) -> None:
         self.action = action
@@ -152,7 +156,7 @@ class Outcome:
         self.status = status
 
     def redirect(self, url: Any, status: Any) -> None:
-        if not self._claim("redirect()"):
+        if (self.action is not None or not self._open) and not self._claim("redirect()"):
             return
         if type(url) is not str or not url or _has_crlf(url):
             return self._reject("redirect", "called redirect() with an empty, non-string or CR/LF URL")
@@ -163,11 +167,12 @@ class Outcome:
         self.status = status
 
     def pass_(self) -> None:
-        if (self.action is None and self._open) or self._claim("pass_()"):
-            self.action = "pass"
+        if (self.action is not None or not self._open) and not self._claim("pass_()"):
+            return
+        self.action = "pass"
 
     def error_(self, err: Any) -> None:
-        if not self._claim("error()"):
+        if (self.action is not None or not self._open) and not self._claim("error()"):
             return
         if not isinstance(err, BaseException):
             return self._reject("error", f"called error() with a {type(err).__name__}, not an exception")

@@ -1,7 +1,8 @@
-"""Turning a chain's outcome into what the route does: login, redirect, 401, flash, error.
+"""Applying a chain's outcome: login, assign, flash, messages, redirect, 401, error.
 
-The sync and async paths differ only where user code runs (serializers and info
-transformers); everything else here is shared.
+Everything here runs no user code, so it is plain functions. A success also logs in and
+transforms the info, which call serializers and transformers: the guard's flow does those two
+steps itself, between :func:`before_login` and :func:`after_login`.
 """
 
 from __future__ import annotations
@@ -11,35 +12,92 @@ from typing import Any
 
 from ._errors import AuthenticationError
 from ._errors import reason_phrase
-from ._options import RouteOptions
 from ._options import resolve_flash
 from ._options import resolve_message
 from ._redirects import is_safe_redirect
+from ._response import NO_STORE
 from ._response import Response
+from ._response import redirect_response
 from ._session import push_message
 
 if TYPE_CHECKING:
     from ._actions import Outcome
-
-_NO_STORE = ("Cache-Control", "no-store")
-
-
-def redirect_response(url: str, status: int = 302) -> Response:
-    return Response(status, [("Location", url), ("Content-Length", "0"), _NO_STORE], "")
+    from ._options import RouteOptions
+    from ._request import Request
 
 
-def _flash(request: Any, flash: tuple[str, str] | None) -> None:
+def settle(request: Request, outcome: Outcome, opts: RouteOptions) -> Response | None:
+    """What the route does with an outcome other than success: nothing (pass), a
+    :class:`Response` to send (fail, redirect), or the strategy's error raised.
+
+    :raises AuthenticationError: all failed and the route set ``fail_with_error``.
+    :raises Exception: the strategy's error (the ``error`` action).
+    """
+    action = outcome.action
+    if action == "pass":
+        return None
+    if action == "fail":
+        return _fail(request, outcome, opts)
+    if action == "redirect":
+        return redirect_response(outcome.url, outcome.status)  # type: ignore[arg-type]
+    raise outcome.error  # type: ignore[misc]
+
+
+def before_login(request: Request, outcome: Outcome, opts: RouteOptions) -> tuple[Any, Any, Any]:
+    """What a success with options decides before login: the flash, the message, ``returnTo``.
+
+    They are decided before login and written after it, so its regeneration keeps them
+    (Passport loses them: its #919).
+    """
+    info = outcome.info
+    flash = resolve_flash(opts.success_flash, "success", info)
+    message = resolve_message(opts.success_message, info)
+    return_to = None
+    if opts.success_return_to_or_redirect is not None and opts.assign_property is None:
+        session = request.session
+        return_to = None if session is None else session.get("returnTo")
+    return flash, message, return_to
+
+
+def after_login(request: Request, opts: RouteOptions, decided: tuple[Any, Any, Any]) -> Response | None:
+    """The rest of a success with options: the flash and message in the new session, the redirect."""
+    flash, message, return_to = decided
     if flash is not None:
-        record = getattr(request, "flash", None)
-        if record is not None:
-            record(flash[1], flash[0])
+        _flash(request, flash)
+    if message is not None:
+        push_message(request, message)
+    return _success_redirect(request, opts, return_to)
 
 
-def failure(request: Any, outcome: Outcome, opts: RouteOptions) -> Response:
-    """Apply an all-failed outcome: flash, message, then redirect, error or 4xx response."""
+def _flash(request: Request, flash: tuple[str, str]) -> None:
+    # An optional capability (Request's docstring): a request without flashes drops them.
+    record = getattr(request, "flash", None)
+    if record is not None:
+        record(flash[1], flash[0])
+
+
+def _success_redirect(request: Request, opts: RouteOptions, return_to: Any) -> Response | None:
+    """The success redirect, if any; a ``returnTo`` from the session is followed only if safe."""
+    if opts.assign_property is not None:
+        return None
+    if opts.success_return_to_or_redirect is not None:
+        session = request.session
+        if session is not None and "returnTo" in session:
+            del session["returnTo"]
+        target = return_to if is_safe_redirect(return_to) else opts.success_return_to_or_redirect
+        return redirect_response(target)
+    if opts.success_redirect is not None:
+        return redirect_response(opts.success_redirect)
+    return None
+
+
+def _fail(request: Request, outcome: Outcome, opts: RouteOptions) -> Response:
+    """Every strategy failed: flash, message, then a redirect, an error or a 4xx response."""
     failures = outcome.failures
     challenge = failures[0][0] if failures else None
-    _flash(request, resolve_flash(opts.failure_flash, "error", challenge))
+    flash = resolve_flash(opts.failure_flash, "error", challenge)
+    if flash is not None:
+        _flash(request, flash)
     message = resolve_message(opts.failure_message, challenge)
     if message is not None:
         push_message(request, message)
@@ -57,43 +115,5 @@ def failure(request: Any, outcome: Outcome, opts: RouteOptions) -> Response:
         challenges = [v for k, v in headers if k == "WWW-Authenticate"]
         raise AuthenticationError(phrase, status, challenges, headers)
     headers.append(("Content-Type", "text/plain; charset=utf-8"))
-    headers.append(_NO_STORE)
+    headers.append(NO_STORE)
     return Response(status, headers, phrase)
-
-
-def success_prelude(request: Any, outcome: Outcome, opts: RouteOptions) -> tuple[Any, Any, Any]:
-    """What the success path decides before login: flash, message and the ``returnTo`` target.
-
-    They are written after login so that its session regeneration keeps them (Passport's #919).
-    """
-    info = outcome.info
-    flash = resolve_flash(opts.success_flash, "success", info)
-    message = resolve_message(opts.success_message, info)
-    return_to = None
-    if opts.success_return_to_or_redirect is not None and opts.assign_property is None:
-        session = getattr(request, "session", None)
-        if session is not None:
-            return_to = session.get("returnTo")
-    return flash, message, return_to
-
-
-def record_success(request: Any, flash: Any, message: Any) -> None:
-    """After login: the success flash and message go into the (new) session."""
-    _flash(request, flash)
-    if message is not None:
-        push_message(request, message)
-
-
-def success_redirect(request: Any, opts: RouteOptions, return_to: Any) -> Response | None:
-    """The success redirect, if any; a ``returnTo`` from the session is followed only if safe."""
-    if opts.assign_property is not None:
-        return None
-    if opts.success_return_to_or_redirect is not None:
-        session = getattr(request, "session", None)
-        if session is not None and "returnTo" in session:
-            del session["returnTo"]
-        target = return_to if is_safe_redirect(return_to) else opts.success_return_to_or_redirect
-        return redirect_response(target)
-    if opts.success_redirect is not None:
-        return redirect_response(opts.success_redirect)
-    return None

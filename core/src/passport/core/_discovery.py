@@ -17,15 +17,14 @@ exception it always was::
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 from typing import final
 
 import importlib_metadata
 
-from ._errors import PassportError
-from ._errors import StrategyError
+from ._errors import NotAStrategyError
+from ._errors import StrategyConflictError
 from ._errors import UnknownStrategyError
 
 GROUP = "passport.strategies"
@@ -46,39 +45,6 @@ class StrategyInfo:
     distribution: str
     version: str
     target: str
-
-
-class StrategyConflictError(PassportError, LookupError):
-    """More than one installed distribution declares a strategy name; loading it is refused.
-
-    :ivar name: the contested name.
-    :ivar claimants: every declaring distribution, as :class:`StrategyInfo`, sorted.
-    """
-
-    def __init__(self, name: str, claimants: Sequence[StrategyInfo]) -> None:
-        self.name = name
-        self.claimants = tuple(claimants)
-        who = " and ".join(f"{i.distribution} {i.version} ({i.target})" for i in self.claimants)
-        super().__init__(
-            f"strategy name {name!r} is declared by more than one distribution: {who}; uninstall one of them"
-        )
-
-    def __str__(self) -> str:  # LookupError would otherwise repr() the message
-        return str(self.args[0])
-
-    def __repr__(self) -> str:
-        distributions = [i.distribution for i in self.claimants]
-        return f"StrategyConflictError(name={self.name!r}, distributions={distributions!r})"
-
-
-class NotAStrategyError(StrategyError, TypeError):
-    """An entry point of the ``passport.strategies`` group leads to something that is not a strategy.
-
-    :ivar strategy: the entry point's name.
-    """
-
-    def __repr__(self) -> str:
-        return f"NotAStrategyError({str(self)!r}, strategy={self.strategy!r})"
 
 
 def entry_points(group: str) -> list[tuple[StrategyInfo, importlib_metadata.EntryPoint]]:

@@ -5,9 +5,17 @@
     PassportError
      +-- AuthenticationError     all strategies failed and the route asked for ``fail_with_error``
      +-- StrategyError           a strategy broke the protocol (no action, two actions, bad arguments)
-     +-- UnknownStrategyError    a guard names a strategy nobody registered (also a ``LookupError``)
+     |    +-- NotAStrategyError  an installed entry point leads to no strategy (also a ``TypeError``)
+     +-- UnknownStrategyError    a guard or ``load_strategy`` names a strategy that is not there (a ``LookupError``)
+     +-- StrategyConflictError   two installed distributions declare one strategy name (a ``LookupError``)
      +-- SessionError            login/logout/restore without session support, or a failed (de)serialization
      +-- PluginError             a plugin's hook failed where the core cannot carry on without it
+     +-- BodyError               a request body that cannot be read: 400, 413 or 415 (also a ``ValueError``;
+                                 in ``passport.core.adapters``)
+
+Strategies' own errors join the tree too (``passport.strategies.oauth2.OAuthError`` is a
+``PassportError``). An error with an int ``status`` attribute (400-599) is answered with that
+status by every adapter, never a bare 500.
 
 Messages never contain credentials: strategies are handed secrets, the core only names strategies.
 """
@@ -17,12 +25,15 @@ from __future__ import annotations
 from collections.abc import Iterable
 from collections.abc import Sequence
 from http import HTTPStatus
+from typing import Any
 
 __all__ = [
     "AuthenticationError",
+    "NotAStrategyError",
     "PassportError",
     "PluginError",
     "SessionError",
+    "StrategyConflictError",
     "StrategyError",
     "UnknownStrategyError",
     "reason_phrase",
@@ -101,6 +112,39 @@ class UnknownStrategyError(PassportError, LookupError):
 
     def __repr__(self) -> str:
         return f"UnknownStrategyError(name={self.name!r}, available={self.available!r})"
+
+
+class StrategyConflictError(PassportError, LookupError):
+    """More than one installed distribution declares a strategy name; loading it is refused.
+
+    :ivar name: the contested name.
+    :ivar claimants: every declaring distribution, as :class:`~passport.core.StrategyInfo`, sorted.
+    """
+
+    def __init__(self, name: str, claimants: Sequence[Any]) -> None:
+        self.name = name
+        self.claimants = tuple(claimants)
+        who = " and ".join(f"{i.distribution} {i.version} ({i.target})" for i in self.claimants)
+        super().__init__(
+            f"strategy name {name!r} is declared by more than one distribution: {who}; uninstall one of them"
+        )
+
+    def __str__(self) -> str:  # LookupError would otherwise repr() the message
+        return str(self.args[0])
+
+    def __repr__(self) -> str:
+        distributions = [i.distribution for i in self.claimants]
+        return f"StrategyConflictError(name={self.name!r}, distributions={distributions!r})"
+
+
+class NotAStrategyError(StrategyError, TypeError):
+    """An entry point of the ``passport.strategies`` group leads to something that is not a strategy.
+
+    :ivar strategy: the entry point's name.
+    """
+
+    def __repr__(self) -> str:
+        return f"NotAStrategyError({str(self)!r}, strategy={self.strategy!r})"
 
 
 class SessionError(PassportError):

@@ -5,25 +5,28 @@ from __future__ import annotations
 from collections.abc import Callable
 from collections.abc import Iterable
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 from typing import Any
 from typing import TypeVar
 from typing import overload
 
 import pluggy
 
+from ._async import ASYNC
+from ._async import SYNC
+from ._async import drive
 from ._async import ensure_sync_mode
 from ._chain import Guard
-from ._errors import UnknownStrategyError
+from ._layers import make_layer
 from ._plugins import PluginHost
-from ._session import Layer
-from ._session import aserialize
-from ._session import clear_login
-from ._session import make_layer
-from ._session import serialize
-from ._session import session_of
-from ._session import store_login
+from ._registry import Registry
+from ._session import login
+from ._session import logout
 from ._session_strategy import SessionStrategy
 from ._strategy import Strategy
+
+if TYPE_CHECKING:
+    from ._request import Request
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -51,16 +54,14 @@ class Passport:
     """
 
     def __init__(self, *, load_plugins: bool = False, block_plugins: Iterable[str] = ()) -> None:
-        self._strategies: dict[str, Any] = {"session": SessionStrategy(self)}
-        self._serializers: list[Layer] = []
-        self._deserializers: list[Layer] = []
-        self._transformers: list[Layer] = []
-        self._hooks: PluginHost | None = None
+        # The one object guards and session steps get: what they need of this Passport (STYLE 24c).
+        self._registry = Registry()
+        self._registry.strategies["session"] = SessionStrategy(self._registry)
         if load_plugins:
             self.load_plugins(block=block_plugins)
 
     def __repr__(self) -> str:
-        return f"<Passport strategies={sorted(self._strategies)!r}>"
+        return f"<Passport strategies={sorted(self._registry.strategies)!r}>"
 
     # -- strategies --------------------------------------------------------------------------
 
@@ -84,12 +85,12 @@ class Passport:
             raise TypeError(f"use() takes a strategy instance, got the class {strategy.__name__}; call it first")
         if not name or type(name) is not str:
             raise TypeError("Authentication strategies must have a name")
-        self._strategies[name] = strategy
+        self._registry.strategies[name] = strategy
         return self
 
     def unuse(self, name: str) -> Passport:
         """Remove the strategy registered under ``name`` (no error if there is none)."""
-        self._strategies.pop(name, None)
+        self._registry.strategies.pop(name, None)
         return self
 
     def strategy(self, name: str) -> Strategy:
@@ -97,15 +98,12 @@ class Passport:
 
         :raises UnknownStrategyError: nothing is registered under that name.
         """
-        try:
-            return self._strategies[name]  # type: ignore[no-any-return]
-        except KeyError:
-            raise UnknownStrategyError(name, self._strategies) from None
+        return self._registry.strategy(name)
 
     @property
     def strategies(self) -> dict[str, Strategy]:
         """A copy of the registry: name to strategy."""
-        return dict(self._strategies)
+        return dict(self._registry.strategies)
 
     # -- session chains ----------------------------------------------------------------------
 
@@ -115,7 +113,7 @@ class Passport:
         It returns the value stored in the session; ``None``, ``False`` or ``PASS`` hand over to
         the next serializer (``0`` and ``""`` are stored). Serializers run in registration order.
         """
-        self._serializers.append(make_layer(fn))
+        self._registry.serializers.append(make_layer(fn))
         return fn
 
     def deserializer(self, fn: F) -> F:
@@ -124,7 +122,7 @@ class Passport:
         It returns the user; ``None`` or ``False`` when the user no longer exists (the login is
         dropped and the request continues anonymous); ``PASS`` to let the next one try.
         """
-        self._deserializers.append(make_layer(fn))
+        self._registry.deserializers.append(make_layer(fn))
         return fn
 
     def auth_info_transformer(self, fn: F) -> F:
@@ -133,7 +131,7 @@ class Passport:
         Its result becomes ``request.auth_info``; ``None``, ``False`` or ``PASS`` hand over to the
         next one; when none answers the info is kept as the strategy gave it.
         """
-        self._transformers.append(make_layer(fn))
+        self._registry.transformers.append(make_layer(fn))
         return fn
 
     # -- guards ------------------------------------------------------------------------------
@@ -149,22 +147,25 @@ class Passport:
 
         :raises TypeError: an option has the wrong type.
         """
-        return Guard(self, strategies, options)
+        return Guard(self._registry, strategies, options)
 
     def authorize(self, strategies: str | Strategy | Sequence[str | Strategy], **options: Any) -> Guard:
-        """Like :meth:`authenticate`, but the user goes to ``request.account`` (or
-        ``assign_property``) and the login session is left alone — for connecting a second
-        account to the logged-in user."""
-        options.setdefault("assign_property", "account")
-        return Guard(self, strategies, options)
+        """Like :meth:`authenticate`, but the user goes to ``request.account`` and the login
+        session is left alone — for connecting a second account to the logged-in user.
+
+        As in Passport, the property is always ``account``: an ``assign_property`` option is
+        overridden.
+        """
+        options["assign_property"] = "account"
+        return Guard(self._registry, strategies, options)
 
     def session(self, **options: Any) -> Guard:
         """A guard that restores ``request.user`` from the login session (strategy ``session``)."""
-        return Guard(self, "session", options)
+        return Guard(self._registry, "session", options)
 
     # -- login and logout --------------------------------------------------------------------
 
-    def login(self, request: Any, user: Any, *, session: bool = True, keep_session_info: bool = False) -> None:
+    def login(self, request: Request, user: Any, *, session: bool = True, keep_session_info: bool = False) -> None:
         """Log ``user`` in: set ``request.user``, regenerate the session and store the user.
 
         The session is regenerated (a new identifier where the backend supports it, cleared
@@ -173,55 +174,29 @@ class Passport:
 
         :param session: ``False`` sets ``request.user`` only (APIs without sessions).
         :raises SessionError: no session support, or no serializer stored the user.
+        :raises RuntimeError: called inside a running event loop (use :meth:`alogin`).
         """
         ensure_sync_mode("login", "alogin")
-        self._login(request, user, session, keep_session_info)
+        drive(login(self._registry, request, user, session, keep_session_info, SYNC))
 
-    async def alogin(self, request: Any, user: Any, *, session: bool = True, keep_session_info: bool = False) -> None:
+    async def alogin(
+        self, request: Request, user: Any, *, session: bool = True, keep_session_info: bool = False
+    ) -> None:
         """Async twin of :meth:`login`."""
-        await self._alogin(request, user, session, keep_session_info)
+        await login(self._registry, request, user, session, keep_session_info, ASYNC)
 
-    def _login(self, request: Any, user: Any, session: bool, keep_session_info: bool) -> None:
-        if user is None:
-            _check_user(user)
-        request.user = user
-        if session:
-            try:
-                session_of(request)
-                store_login(request, serialize(self._serializers, user, request), keep_session_info)
-            except BaseException:
-                request.user = None
-                raise
-        if self._hooks is not None:
-            self._hooks.login(request, user, session)
-
-    async def _alogin(self, request: Any, user: Any, session: bool, keep_session_info: bool) -> None:
-        _check_user(user)
-        request.user = user
-        if session:
-            try:
-                session_of(request)
-                store_login(request, await aserialize(self._serializers, user, request), keep_session_info)
-            except BaseException:
-                request.user = None
-                raise
-        if self._hooks is not None:
-            self._hooks.login(request, user, session)
-
-    def logout(self, request: Any, *, keep_session_info: bool = False) -> None:
+    def logout(self, request: Request, *, keep_session_info: bool = False) -> None:
         """Log the user out: clear ``request.user``, remove them from the session, regenerate it.
+
+        Logout runs no user code, so it is the same call in sync and async code.
 
         :raises SessionError: the request has no session support.
         """
-        user = getattr(request, "user", None)
-        request.user = None
-        clear_login(request, keep_session_info)
-        if self._hooks is not None:
-            self._hooks.logout(request, user)
+        logout(self._registry, request, keep_session_info)
 
-    async def alogout(self, request: Any, *, keep_session_info: bool = False) -> None:
-        """Async twin of :meth:`logout` (logout runs no user code, so it never blocks)."""
-        self.logout(request, keep_session_info=keep_session_info)
+    async def alogout(self, request: Request, *, keep_session_info: bool = False) -> None:
+        """Async twin of :meth:`logout`."""
+        logout(self._registry, request, keep_session_info)
 
     # -- plugins -----------------------------------------------------------------------------
 
@@ -231,9 +206,10 @@ class Passport:
         return self._host().manager
 
     def _host(self) -> PluginHost:
-        if self._hooks is None:
-            self._hooks = PluginHost()
-        return self._hooks
+        registry = self._registry
+        if registry.hooks is None:
+            registry.hooks = PluginHost()
+        return registry.hooks
 
     def register_plugin(self, plugin: object, name: str | None = None) -> str:
         """Register a plugin object (a module or instance with ``@hookimpl`` functions).
@@ -264,8 +240,3 @@ class Passport:
         :raises PluginError: a plugin failed to import or is invalid.
         """
         return self._host().load_entry_points(block)
-
-
-def _check_user(user: Any) -> None:
-    if user is None:
-        raise TypeError("login() needs a user; to log out, call logout()")

@@ -13,26 +13,43 @@ from typing import runtime_checkable
 
 @runtime_checkable
 class Request(Protocol):
-    """What a strategy may read from (and set on) a request.
+    """What a strategy may read from (and set on) a request, and what the core calls on it.
 
-    ``headers`` is case-insensitive with ``str`` values (a repeated header arrives joined with
-    ``", "``). ``query`` and ``body`` map a field to a ``str``, or to a ``list`` of them when the
-    field was repeated; a JSON body keeps its JSON types. ``body`` is ``{}`` when there is none.
-    ``session`` is a mutable mapping, or ``None`` without session support.
+    ``method``; ``url``, the absolute URL as received, percent-encoded (never a literal space),
+    query included; ``path``, the percent-decoded path (as WSGI's ``PATH_INFO``). ``headers``
+    is case-insensitive with ``str`` values (a repeated header arrives joined with ``", "``).
+    ``query`` and ``body`` map a field to a ``str``, or to a ``list`` of them when the field was
+    repeated; a JSON body keeps its JSON types; ``body`` is ``{}`` when there is none.
+    ``raw_body`` is the exact bytes of a form, JSON or multipart body, within the same size cap
+    (``b""`` otherwise), for signature strategies. ``session`` is a mutable mapping, or ``None``
+    without session support. ``user`` and ``auth_info`` are set by the core.
 
-    Optional capabilities, looked up with ``getattr``: ``flash(message, category)`` records a
-    flash message; ``regenerate_session()`` replaces ``session`` with a fresh, empty one under a
-    new identifier (without it, login and logout clear the session in place).
+    Two optional capabilities (see ``docs/adapters.md``; both shipped adapters and the runner's
+    test request have them): ``flash(message, category)`` records a flash message for the next
+    page (without it, flashes are dropped), and ``regenerate_session()`` replaces ``session``
+    with a fresh, empty one under a new identifier (without it, login and logout clear the
+    session in place).
     """
 
-    method: str
-    url: str
-    path: str
-    headers: Mapping[str, str]
-    query: Mapping[str, Any]
-    body: Mapping[str, Any]
-    cookies: Mapping[str, str]
-    session: MutableMapping[str, Any] | None
+    @property
+    def method(self) -> str: ...
+    @property
+    def url(self) -> str: ...
+    @property
+    def path(self) -> str: ...
+    @property
+    def headers(self) -> Mapping[str, str]: ...
+    @property
+    def query(self) -> Mapping[str, Any]: ...
+    @property
+    def body(self) -> Mapping[str, Any]: ...
+    @property
+    def raw_body(self) -> bytes: ...
+    @property
+    def cookies(self) -> Mapping[str, str]: ...
+    @property
+    def session(self) -> MutableMapping[str, Any] | None: ...
+
     user: Any
     auth_info: Any
 

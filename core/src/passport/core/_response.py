@@ -1,10 +1,22 @@
-"""The framework-neutral response a guard hands back for the adapter to send."""
+"""The framework-neutral responses passport decides on, for the adapter to send."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from dataclasses import field
+from typing import TYPE_CHECKING
+from typing import Final
 from typing import final
+from urllib.parse import urlsplit
+
+from ._errors import AuthenticationError
+from ._errors import PassportError
+from ._errors import reason_phrase
+from ._redirects import is_safe_redirect
+from ._urls import iri_to_uri
+
+if TYPE_CHECKING:
+    from ._request import Request
 
 
 @final
@@ -30,3 +42,55 @@ class Response:
         """Every value of header ``name`` (case-insensitive), in order."""
         lowered = name.lower()
         return [v for k, v in self.headers if k.lower() == lowered]
+
+
+NO_STORE: Final = ("Cache-Control", "no-store")
+"""Every response passport makes is about one user's credentials: never cached."""
+
+
+def redirect_response(url: str, status: int = 302) -> Response:
+    """A redirect with an empty body; ``url`` (an IRI such as ``/protected/кл``) is sent as a URI."""
+    return Response(status, [("Location", iri_to_uri(url)), ("Content-Length", "0"), NO_STORE], "")
+
+
+def _plain(status: int, headers: list[tuple[str, str]]) -> Response:
+    headers.append(("Content-Type", "text/plain; charset=utf-8"))
+    headers.append(NO_STORE)
+    return Response(status, headers, reason_phrase(status))
+
+
+def error_status(exc: BaseException) -> int | None:
+    """The HTTP status an error asks for: a :class:`PassportError` with an int ``status`` in
+    400..599 (``AuthenticationError``, an upstream OAuth fault's 502), else ``None`` (a 500)."""
+    status = getattr(exc, "status", None) if isinstance(exc, PassportError) else None
+    return status if type(status) is int and 400 <= status <= 599 else None
+
+
+def error_response(exc: BaseException) -> Response | None:
+    """The response every adapter sends for an error a guard raised, or ``None`` for a 500.
+
+    ``fail_with_error``'s :class:`AuthenticationError` carries its challenges; any other
+    error with a status (see :func:`error_status`) is answered with that status and its reason
+    phrase, never with the error's text (which is for logs).
+    """
+    status = error_status(exc)
+    if status is None:
+        return None
+    headers = list(exc.headers) if isinstance(exc, AuthenticationError) else []
+    return _plain(status, headers)
+
+
+def login_required_response(request: Request, login_url: str | None) -> Response | None:
+    """``login_required``: ``None`` for a logged-in user, else a redirect to ``login_url``
+    (the page is remembered in ``session["returnTo"]``, percent-encoded, when it is a safe
+    target), or a 401 without a login URL."""
+    if request.user is not None:
+        return None
+    if login_url is None:
+        return _plain(401, [])
+    parts = urlsplit(request.url)
+    wanted = f"{parts.path}?{parts.query}" if parts.query else parts.path
+    session = request.session
+    if session is not None and is_safe_redirect(wanted):
+        session["returnTo"] = wanted
+    return redirect_response(login_url)

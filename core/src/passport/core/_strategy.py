@@ -39,14 +39,7 @@ class Strategy:
 
     def success(self, user: Any, info: Any = None) -> None:
         """Authenticate the request as ``user``; ``info`` (optional) becomes ``request.auth_info``."""
-        attempt = CURRENT.get()
-        if attempt is not None and attempt.action is None and attempt._open and user is not None:
-            # Outcome.success's common case, inlined: success is on every request's hot path.
-            attempt.action = "success"
-            attempt.user = user
-            attempt.info = info
-        else:
-            (attempt or current("success()", self)).success(user, info)
+        (CURRENT.get() or current("success()", self)).success(user, info)
 
     def fail(self, challenge: Any = None, status: int | None = None) -> None:
         """Reject the request; the chain moves on to the next strategy.
@@ -55,21 +48,19 @@ class Strategy:
             A bare number is the status: ``fail(400)`` equals ``fail(None, 400)``.
         :param status: the HTTP status to answer with (default 401).
         """
-        attempt = CURRENT.get()
-        (attempt or current("fail()", self)).fail(challenge, status)
+        (CURRENT.get() or current("fail()", self)).fail(challenge, status)
 
     def redirect(self, url: str, status: int = 302) -> None:
         """Send the user agent to ``url`` (for example an identity provider); ends the chain."""
-        current("redirect()", self).redirect(url, status)
+        (CURRENT.get() or current("redirect()", self)).redirect(url, status)
 
     def pass_(self) -> None:
         """Neither succeed nor fail: leave the request as it is and end the chain."""
-        attempt = CURRENT.get()
-        (attempt or current("pass_()", self)).pass_()
+        (CURRENT.get() or current("pass_()", self)).pass_()
 
     def error(self, err: BaseException) -> None:
         """Report an internal error (database down, provider unreachable); ends the chain."""
-        current("error()", self).error_(err)
+        (CURRENT.get() or current("error()", self)).error_(err)
 
     def verified(self, result: tuple[Any, Any]) -> None:
         """Act on what :func:`~passport.core.call_verify` handed back: succeed or fail.
@@ -83,11 +74,5 @@ class Strategy:
         user, info = result
         if user is None:
             self.fail({"message": info} if isinstance(info, str) else info)
-        else:  # success() inlined: this runs on every authenticated call, sync or async
-            attempt = CURRENT.get()
-            if attempt is not None and attempt.action is None and attempt._open:
-                attempt.action = "success"
-                attempt.user = user
-                attempt.info = info
-            else:
-                (attempt or current("success()", self)).success(user, info)
+        else:
+            self.success(user, info)

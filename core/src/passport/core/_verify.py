@@ -6,7 +6,6 @@ from collections.abc import Awaitable
 from collections.abc import Callable
 from typing import Any
 
-from ._async import _CALL_MODES
 from ._async import Ready
 from ._async import _get_running_loop
 from ._async import acall
@@ -43,7 +42,8 @@ def call_verify(verify: Callable[..., Any], *args: Any) -> Ready[VerifyResult] |
     ``await call_verify(verify, username, password)`` works in any strategy. In sync mode the
     result is already there when this returns (an ``async def`` verify is run to completion on
     a private loop), so a plain ``def authenticate`` can also use ``.then(callback)``: the
-    callback runs at once and ``then`` returns ``None``; in async mode ``then`` returns a
+    callback runs at once and ``then`` returns what it returned (``None``, or the awaitable of a
+    chained ``call_verify(...).then(...)``); in async mode ``then`` returns a
     coroutine for ``authenticate`` to return. In async mode a plain ``def`` verify runs in a
     worker thread, so password hashing never blocks the event loop; a :func:`nonblocking` one
     is called at once, as in sync mode.
@@ -51,13 +51,8 @@ def call_verify(verify: Callable[..., Any], *args: Any) -> Ready[VerifyResult] |
     Exceptions from verify propagate: in ``authenticate`` they become the ``error`` action.
     """
     async_mode = _get_running_loop() is not None
-    if async_mode:
-        try:  # the cached answer, without a call
-            mode = _CALL_MODES[verify]
-        except (KeyError, TypeError):
-            mode = call_mode(verify)
-        if mode != "inline":
-            return Pending(verify, args)
+    if async_mode and call_mode(verify) != "inline":
+        return Pending(verify, args)
     result = verify(*args)
     if result is None or result is False:
         return Ready(_NO_USER)
@@ -89,23 +84,20 @@ class Pending(Awaitable[VerifyResult]):
     async def _result(self) -> VerifyResult:
         return normalize_verify_result(await acall(self._verify, *self._args))
 
-    async def then(self, fn: Callable[[VerifyResult], object]) -> None:
-        """Verify, then call ``fn`` with ``(user_or_None, info)`` (called, this gives a coroutine)."""
+    async def then(self, fn: Callable[[VerifyResult], Any]) -> None:
+        """Verify, then call ``fn`` with ``(user_or_None, info)`` (called, this gives a coroutine).
+
+        When ``fn`` hands back an awaitable (it chained another ``call_verify(...).then(...)``),
+        that is awaited too, as in sync mode, where :meth:`Ready.then` returns it.
+        """
         verify = self._verify
-        try:  # the cached answer, without a call
-            is_async = _CALL_MODES[verify] == "await"
-        except (KeyError, TypeError):
-            is_async = call_mode(verify) == "await"
-        if is_async:  # awaited here: one coroutine fewer than through acall
+        if call_mode(verify) == "await":  # awaited here: one coroutine fewer than through acall
             result = await verify(*self._args)
         else:
             result = await acall(verify, *self._args)
-        if result is None or result is False:
-            fn(_NO_USER)
-        elif type(result) is not tuple:  # the common "here is the user"
-            fn((result, None))
-        else:
-            fn(normalize_verify_result(result))
+        chained = fn(normalize_verify_result(result))
+        if chained is not None and is_awaitable(chained):
+            await chained
 
 
 def call_function(fn: Callable[..., Any], *args: Any) -> Awaitable[Any]:

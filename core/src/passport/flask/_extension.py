@@ -13,17 +13,17 @@ import flask
 from flask import current_app
 from flask import g
 
-from passport.core import AuthenticationError
 from passport.core import Guard
 from passport.core import Outcome
 from passport.core import Passport
+from passport.core import PassportError
 from passport.core import Strategy
-from passport.core import is_safe_redirect
+from passport.core.adapters import login_required_response
 from passport.flask._request import FlaskRequest
 from passport.flask._request import Regenerate
 from passport.flask._request import current_user
-from passport.flask._responses import _authentication_http_error
-from passport.flask._responses import _to_flask
+from passport.flask._responses import http_error
+from passport.flask._responses import to_flask
 
 F = TypeVar("F", bound=Callable[..., Any])
 Strategies = str | Strategy | Sequence[str | Strategy]
@@ -104,13 +104,16 @@ class PassportFlask:
                 request.load_body()
                 try:
                     response = guard.run(request)
-                except AuthenticationError as exc:
-                    raise _authentication_http_error(exc) from exc
+                except PassportError as exc:
+                    error = http_error(exc)
+                    if error is None:
+                        raise
+                    raise error from exc
                 g.auth_info = request.auth_info
                 if prop is not None:
                     setattr(g, prop, getattr(request, prop, None))
                 if response is not None:
-                    return _to_flask(response)
+                    return to_flask(response)
                 return current_app.ensure_sync(view)(*args, **kwargs)
 
             return guarded  # type: ignore[return-value]
@@ -132,17 +135,10 @@ class PassportFlask:
         def decorate(view: F) -> F:
             @functools.wraps(view)
             def guarded(*args: Any, **kwargs: Any) -> Any:
-                request = self.request()
-                if request.user is not None:
-                    return current_app.ensure_sync(view)(*args, **kwargs)
-                if target is None:
-                    flask.abort(401)
-                wanted = flask.request.full_path.rstrip("?")
-                if request.session is not None and is_safe_redirect(wanted):
-                    request.session["returnTo"] = wanted
-                response = flask.redirect(target)
-                response.headers["Cache-Control"] = "no-store"
-                return response
+                response = login_required_response(self.request(), target)
+                if response is not None:
+                    return to_flask(response)
+                return current_app.ensure_sync(view)(*args, **kwargs)
 
             return guarded  # type: ignore[return-value]
 
@@ -151,12 +147,23 @@ class PassportFlask:
     # -- login and logout ----------------------------------------------------------------------
 
     def login_user(self, user: Any, *, session: bool = True, keep_session_info: bool = False) -> None:
-        """Log ``user`` in for this request and, with ``session=True``, the following ones."""
+        """Log ``user`` in for this request and, with ``session=True``, the following ones.
+
+        In an ``async def`` view, ``await`` :meth:`alogin_user` instead.
+        """
         self.passport.login(self.request(), user, session=session, keep_session_info=keep_session_info)
 
+    async def alogin_user(self, user: Any, *, session: bool = True, keep_session_info: bool = False) -> None:
+        """:meth:`login_user` for ``async def`` views (async serializers are awaited)."""
+        await self.passport.alogin(self.request(), user, session=session, keep_session_info=keep_session_info)
+
     def logout_user(self, *, keep_session_info: bool = False) -> None:
-        """Log the current user out and start a fresh session."""
+        """Log the current user out and start a fresh session (also fine in ``async def`` views)."""
         self.passport.logout(self.request(), keep_session_info=keep_session_info)
+
+    async def alogout_user(self, *, keep_session_info: bool = False) -> None:
+        """:meth:`logout_user`, awaitable, for symmetry with :meth:`alogin_user`."""
+        await self.passport.alogout(self.request(), keep_session_info=keep_session_info)
 
     @property
     def current_user(self) -> Any:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from collections.abc import Mapping
 from collections.abc import MutableMapping
@@ -18,13 +19,14 @@ from werkzeug.exceptions import BadRequest
 from werkzeug.exceptions import default_exceptions
 from werkzeug.local import LocalProxy
 
-from passport.core import Headers
-from passport.core import fields_from_pairs
-from passport.core._body import MULTIPART
-from passport.core._body import BodyError
-from passport.core._body import body_kind
-from passport.core._body import check_body
-from passport.core._body import parse_body
+from passport.core.adapters import BodyError
+from passport.core.adapters import Headers
+from passport.core.adapters import body_kind
+from passport.core.adapters import check_body
+from passport.core.adapters import fields_from_pairs
+from passport.core.adapters import iri_to_uri
+from passport.core.adapters import parse_body
+from passport.core.adapters import read_body
 
 Regenerate = Callable[[SessionMixin], None]
 
@@ -37,8 +39,12 @@ class FlaskRequest:
     """The :class:`passport.core.Request` of the current Flask request (one per request, on ``g``).
 
     ``user`` is mirrored to ``g.user``. The body is read only by guards, for POST/PUT/PATCH/DELETE
-    with a form or JSON body; a malformed one is a 400 before any strategy runs.
+    with a form, JSON or multipart body, streamed under the core's size cap; a malformed one is
+    a 400 (413 too large, 415 bad charset) before any strategy runs. The view can still read
+    the body afterwards (``request.get_json()``, ``request.form``).
     """
+
+    _READ_SIZE = 64 * 1024
 
     def __init__(self, request: flask.Request, regenerate: Regenerate | None = None) -> None:
         self._request = request
@@ -49,6 +55,7 @@ class FlaskRequest:
         # No secret key: Flask hands out a NullSession that raises on write; say "no sessions".
         self.session: MutableMapping[str, Any] | None = None if isinstance(session, NullSession) else session
         self.body: Mapping[str, Any] = {}
+        self.raw_body = b""
         self.auth_info: Any = None
         self._user: Any = None
 
@@ -62,7 +69,7 @@ class FlaskRequest:
 
     @cached_property
     def url(self) -> str:
-        return self._request.url
+        return iri_to_uri(self._request.url)  # Werkzeug's url is an IRI: /кл, not /%D0%BA%D0%BB
 
     @cached_property
     def headers(self) -> Headers:
@@ -77,17 +84,23 @@ class FlaskRequest:
         return self._request.cookies
 
     def load_body(self) -> None:
-        """Decode the form or JSON body into ``body`` (strict; 400/413/415 on bad input)."""
+        """Decode the form, JSON or multipart body into ``body`` (strict; 400/413/415 on bad input)."""
         request = self._request
         kind, params = body_kind(self.method, request.headers.get("Content-Type"))
         if kind is None:
             return
         try:
             check_body(kind, params, request.content_length)
-            if kind == MULTIPART or "form" in vars(request):  # already parsed (a CSRF hook): raw bytes gone
+            if "form" in vars(request):  # already parsed (a CSRF hook): the raw bytes are gone
                 self.body = fields_from_pairs(request.form.items(multi=True))
-            else:
-                self.body = parse_body(kind, params, request.get_data())
+                return
+            data = getattr(request, "_cached_data", None)  # read already by get_data()
+            if data is None:
+                data = read_body(iter(functools.partial(request.stream.read, self._READ_SIZE), b""))
+                # Werkzeug's own cache: get_data(), get_json() and form parsing in the view read it.
+                request._cached_data = data
+            self.body = parse_body(kind, params, data)
+            self.raw_body = data
         except BodyError as exc:
             raise default_exceptions.get(exc.status, BadRequest)(str(exc)) from None
 

@@ -5,18 +5,19 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from starlette.exceptions import HTTPException
+from starlette.applications import Starlette
 from starlette.requests import HTTPConnection
 from starlette.requests import Request
 
+from passport.core import AuthenticationError
 from passport.core import Outcome
 from passport.core import Passport
-from passport.core import Response
 from passport.core import Strategy
-from passport.core import is_safe_redirect
+from passport.core.adapters import login_required_response
 from passport.starlette._guard import StarletteGuard
 from passport.starlette._request import _view
 from passport.starlette._responses import PassportHTTPException
+from passport.starlette._responses import send_passport_response
 
 Strategies = str | Strategy | Sequence[str | Strategy]
 
@@ -25,12 +26,27 @@ class PassportStarlette:
     """Guards, login and logout for Starlette and FastAPI apps using :class:`PassportMiddleware`.
 
     :param passport: the configured authenticator.
+    :param app: install the exception handlers at once (else call :meth:`init_app`).
     :param login_url: where :meth:`login_required` sends anonymous users (else 401).
     """
 
-    def __init__(self, passport: Passport, *, login_url: str | None = None) -> None:
+    def __init__(self, passport: Passport, app: Starlette | None = None, *, login_url: str | None = None) -> None:
         self.passport = passport
         self.login_url = login_url
+        if app is not None:
+            self.init_app(app)
+
+    def init_app(self, app: Starlette) -> None:
+        """Send passport's responses raised from dependencies exactly as passport made them.
+
+        FastAPI renders an ``HTTPException`` as JSON (``{"detail": "See Other"}`` for a redirect);
+        with these handlers a dependency's redirect has an empty body and an error its plain
+        reason phrase, as on ``.protect`` and on Flask. Handlers the app registered for the same
+        classes are kept.
+        """
+        for cls in (PassportHTTPException, AuthenticationError):
+            if cls not in app.exception_handlers:
+                app.add_exception_handler(cls, send_passport_response)
 
     def authenticate(self, strategies: Strategies, **options: Any) -> StarletteGuard:
         """A guard with Passport's route options (see :meth:`passport.core.Passport.authenticate`)."""
@@ -64,11 +80,7 @@ class PassportStarlette:
         """A FastAPI dependency returning the user; anonymous requests are redirected to ``login_url``
         (the page is remembered in ``session["returnTo"]``) or get a 401."""
         passport_request = _view(request.scope)
-        if passport_request.user is not None:
-            return passport_request.user
-        if self.login_url is None:
-            raise HTTPException(401)
-        wanted = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-        if passport_request.session is not None and is_safe_redirect(wanted):
-            passport_request.session["returnTo"] = wanted
-        raise PassportHTTPException(Response(302, [("Location", self.login_url), ("Cache-Control", "no-store")]))
+        response = login_required_response(passport_request, self.login_url)
+        if response is not None:
+            raise PassportHTTPException(response)
+        return passport_request.user

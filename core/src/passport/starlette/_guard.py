@@ -11,15 +11,15 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.types import Scope
 
-from passport.core import AuthenticationError
 from passport.core import Guard
-from passport.core import is_async_callable
-from passport.core._body import BODY_METHODS
+from passport.core import PassportError
+from passport.core import Response
+from passport.core.adapters import is_async_callable
 from passport.starlette._request import StarletteRequest
 from passport.starlette._request import _view
 from passport.starlette._responses import PassportHTTPException
-from passport.starlette._responses import _AuthenticationHTTPError
-from passport.starlette._responses import _to_starlette
+from passport.starlette._responses import http_error
+from passport.starlette._responses import to_starlette
 
 
 @final
@@ -33,46 +33,37 @@ class StarletteGuard:
     def __init__(self, guard: Guard) -> None:
         self.guard = guard
         self._property = guard.opts.assign_property
-        self._run = guard._arun  # the guard's single coroutine, without Guard.arun's call
 
-    # __call__ and protect's wrapper repeat their first lines rather than share a coroutine: an
-    # extra coroutine level per guarded request costs about as much as the API-key check itself.
+    async def _run(self, request: Request) -> tuple[StarletteRequest, Response | None]:
+        """Read the body, run the guard; a status-carrying error becomes an ``HTTPException``."""
+        passport_request = _view(request.scope)
+        await passport_request.load_body(request)
+        try:
+            response = await self.guard.arun(passport_request)
+        except PassportError as exc:
+            error = http_error(exc)
+            if error is None:
+                raise
+            raise error from exc
+        if response is None:
+            self._expose(request.scope, passport_request)
+        return passport_request, response
 
     async def __call__(self, request: Request) -> Any:
-        scope = request.scope
-        passport_request = _view(scope)
-        if scope.get("method") in BODY_METHODS:
-            await passport_request.load_body(request)
-        try:
-            response = await self._run(passport_request, True)
-        except AuthenticationError as exc:
-            raise _AuthenticationHTTPError(exc) from exc
+        passport_request, response = await self._run(request)
         if response is not None:
             raise PassportHTTPException(response)
-        self._expose(scope, passport_request)
         return passport_request.user if self._property is None else getattr(passport_request, self._property)
 
     def protect(self, endpoint: Callable[[Request], Any]) -> Callable[[Request], Any]:
         """Guard a Starlette endpoint (``async def`` or ``def``, taking the request)."""
         is_async = is_async_callable(endpoint)
-        prop = self._property
 
         @functools.wraps(endpoint)
         async def guarded(request: Request) -> Any:
-            scope = request.scope
-            passport_request = _view(scope)
-            if scope.get("method") in BODY_METHODS:
-                await passport_request.load_body(request)
-            try:
-                response = await self._run(passport_request, True)
-            except AuthenticationError as exc:
-                raise _AuthenticationHTTPError(exc) from exc
+            _, response = await self._run(request)
             if response is not None:
-                return _to_starlette(response)
-            if prop is None:  # _expose's common case, inlined
-                scope.setdefault("state", {})["auth_info"] = passport_request.auth_info
-            else:
-                self._expose(scope, passport_request)
+                return to_starlette(response)
             return await endpoint(request) if is_async else await run_in_threadpool(endpoint, request)
 
         return guarded

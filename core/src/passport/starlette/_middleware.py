@@ -13,9 +13,10 @@ from passport.starlette._identity import ANONYMOUS_USER
 from passport.starlette._identity import NO_CREDENTIALS
 from passport.starlette._identity import Scopes
 from passport.starlette._identity import _auth_setting
-from passport.starlette._request import MIDDLEWARE_KEY
-from passport.starlette._request import Regenerate
 from passport.starlette._request import _view
+from passport.starlette._settings import SETTINGS_KEY
+from passport.starlette._settings import Regenerate
+from passport.starlette._settings import RequestSettings
 
 
 class PassportMiddleware:
@@ -38,28 +39,24 @@ class PassportMiddleware:
         regenerate_session: Regenerate | None = None,
     ) -> None:
         self.app = app
-        self._passport = passport
         self._restore = passport.session() if session else None
         self.scopes = scopes
-        self._auth = _auth_setting(scopes)
         self.regenerate_session = regenerate_session
+        # Handed to the request views of later steps (guards, alogin) through the scope.
+        self._settings = RequestSettings(_auth_setting(scopes), regenerate_session)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] not in ("http", "websocket"):
             await self.app(scope, receive, send)
             return
-        scope[MIDDLEWARE_KEY] = self  # later views (guards, alogin) take their settings from here
+        scope[SETTINGS_KEY] = self._settings
         # Anonymous until restored: request.user and @requires need scope["user"].
         scope["user"], scope["auth"] = ANONYMOUS_USER, NO_CREDENTIALS
         if self._restore is not None:
-            session = scope.get("session")
-            if session is None:
+            if scope.get("session") is None:
                 raise SessionError(
                     "PassportMiddleware restores users from request.session: install Starlette's "
                     "SessionMiddleware outside it (list it first), or pass session=False"
                 )
-            # An empty session has nobody to restore; with plugins listening the attempt still
-            # runs, so they see every request.
-            if session or self._passport._hooks is not None:
-                await self._restore.arun(_view(scope))  # only ever passes, or raises (a deserializer failed)
+            await self._restore.arun(_view(scope))  # only ever passes, or raises (a deserializer failed)
         await self.app(scope, receive, send)

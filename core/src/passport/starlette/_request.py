@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from collections.abc import Mapping
 from collections.abc import MutableMapping
 from functools import cached_property
 from types import MappingProxyType
-from typing import TYPE_CHECKING
 from typing import Any
 from typing import Final
 from typing import final
@@ -21,13 +19,14 @@ from starlette.requests import HTTPConnection
 from starlette.requests import Request
 from starlette.types import Scope
 
-from passport.core import fields_from_pairs
-from passport.core._body import BODY_METHODS
-from passport.core._body import MULTIPART
-from passport.core._body import BodyError
-from passport.core._body import body_kind
-from passport.core._body import check_body
-from passport.core._body import parse_body
+from passport.core.adapters import BODY_METHODS
+from passport.core.adapters import BodyError
+from passport.core.adapters import aread_body
+from passport.core.adapters import body_kind
+from passport.core.adapters import check_body
+from passport.core.adapters import fields_from_pairs
+from passport.core.adapters import iri_to_uri
+from passport.core.adapters import parse_body
 from passport.starlette._headers import _ScopeHeaders
 from passport.starlette._identity import ANONYMOUS_USER
 from passport.starlette._identity import NO_CREDENTIALS
@@ -36,17 +35,14 @@ from passport.starlette._identity import PassportUser
 from passport.starlette._identity import Scopes
 from passport.starlette._identity import SharedCredentials
 from passport.starlette._identity import _auth_setting
+from passport.starlette._settings import DEFAULT_SETTINGS
+from passport.starlette._settings import SETTINGS_KEY
+from passport.starlette._settings import Regenerate
+from passport.starlette._settings import RequestSettings
 
-if TYPE_CHECKING:
-    from passport.starlette._middleware import PassportMiddleware
-
-
-MIDDLEWARE_KEY: Final = "passport.middleware"  # the PassportMiddleware serving this request: its settings
 FLASHES: Final = "_flashes"
-Regenerate = Callable[[HTTPConnection], None]
 _new = object.__new__  # an object without its __init__ call (see _view)
 _NO_BODY: Final[Mapping[str, Any]] = MappingProxyType({})
-_DEFAULT_AUTH: Final = SharedCredentials(["authenticated"])
 
 
 @final
@@ -69,6 +65,7 @@ class StarletteRequest:
     # Class-level defaults: a view is built for every guarded request, so __init__ sets only
     # the scope; everything else is read from it when asked for.
     body: Mapping[str, Any] = _NO_BODY
+    raw_body: bytes = b""
     auth_info: Any = None
     _headers: _ScopeHeaders | None = None
     _body_loaded: bool = False
@@ -108,13 +105,16 @@ class StarletteRequest:
             scope["user"] = PassportUser(value)
             auth = self._auth
             if auth is None:
-                middleware: PassportMiddleware | None = scope.get(MIDDLEWARE_KEY)
-                auth = _DEFAULT_AUTH if middleware is None else middleware._auth
+                auth = self._settings().auth
             scope["auth"] = auth if type(auth) is SharedCredentials else AuthCredentials(auth(value))  # type: ignore[operator]
+
+    def _settings(self) -> RequestSettings:
+        settings: RequestSettings = self._scope.get(SETTINGS_KEY, DEFAULT_SETTINGS)
+        return settings
 
     @cached_property
     def url(self) -> str:
-        return str(URL(scope=self._scope))
+        return iri_to_uri(str(URL(scope=self._scope)))  # Starlette's URL holds the decoded path
 
     @property
     def headers(self) -> Mapping[str, str]:
@@ -133,27 +133,37 @@ class StarletteRequest:
         return HTTPConnection(self._scope).cookies
 
     async def load_body(self, request: Request) -> None:
-        """Decode the form or JSON body into ``body`` (strict; 400/413/415 on bad input)."""
+        """Decode the form, JSON or multipart body into ``body`` (strict; 400/413/415 on bad input).
+
+        The body is streamed under the core's size cap, never read whole first; the endpoint can
+        still read it afterwards (``await request.body()``, ``.json()``, ``.form()``).
+        """
         if self._body_loaded:
             return
+        self._body_loaded = True
         if self.method not in BODY_METHODS:  # the common API call: nothing to read, no header parsing
-            self._body_loaded = True
             return
         kind, params = body_kind(self.method, request.headers.get("content-type"))
+        if kind is None:
+            return
         try:
-            if kind is not None:
-                length = request.headers.get("content-length", "")
-                check_body(kind, params, int(length) if length.isdigit() else None)
-            if kind == MULTIPART or (kind is not None and request._form is not None):  # FastAPI Form() read it
+            length = request.headers.get("content-length", "")
+            check_body(kind, params, int(length) if length.isdigit() else None)
+            if getattr(request, "_form", None) is not None:  # FastAPI's Form() parsed it: raw bytes gone
                 form = await request.form()
                 self.body = fields_from_pairs((k, v) for k, v in form.multi_items() if isinstance(v, str))
-            elif kind is not None:
-                self.body = parse_body(kind, params, await request.body())
+                return
+            data = getattr(request, "_body", None)  # read already (a FastAPI body parameter)
+            if data is None:
+                data = await aread_body(request.stream())
+                # Starlette's own cache: request.body(), .json() and .form() in the endpoint read it.
+                request._body = data
+            self.body = parse_body(kind, params, data)
+            self.raw_body = data
         except BodyError as exc:
             raise HTTPException(exc.status, str(exc)) from None
         except MultiPartException:
             raise HTTPException(400, "Malformed request body") from None
-        self._body_loaded = True
 
     def flash(self, message: str, category: str = "message") -> None:
         """Keep a flash message in the session until :func:`get_flashed_messages` reads it."""
@@ -167,8 +177,7 @@ class StarletteRequest:
         if session is not None:
             regenerate = self._regenerate
             if regenerate is None:
-                middleware: PassportMiddleware | None = self._scope.get(MIDDLEWARE_KEY)
-                regenerate = None if middleware is None else middleware.regenerate_session
+                regenerate = self._settings().regenerate
             if regenerate is not None:
                 regenerate(HTTPConnection(self._scope))
             session.clear()
@@ -178,7 +187,7 @@ def _view(scope: Scope) -> StarletteRequest:
     """``StarletteRequest(scope)`` for passport's own entry points, minus the keyword handling.
 
     Guards and the middleware make one on every request; the settings ``__init__`` takes come
-    from the middleware in the scope for these views.
+    from the middleware's :class:`RequestSettings` in the scope for these views.
     """
     view = _new(StarletteRequest)
     view._scope = scope

@@ -14,7 +14,7 @@ from passport.core import Outcome
 from passport.core import Passport
 from passport.core import Strategy
 from passport.core import StrategyError
-from passport.core import is_async_callable
+from passport.core.adapters import is_async_callable
 
 from ._request import coerce_request
 

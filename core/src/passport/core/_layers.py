@@ -1,0 +1,95 @@
+"""The user-function chains: serializers, deserializers and auth-info transformers.
+
+Each chain is written once, as a coroutine that calls its functions through the :class:`Mode`
+it is given, so a sync app never starts an event loop and an async one never blocks.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+from typing import Any
+from typing import Final
+from typing import NamedTuple
+from typing import final
+
+from ._errors import SessionError
+
+if TYPE_CHECKING:
+    from ._async import Mode
+    from ._request import Request
+
+
+@final
+class _Pass:
+    """The type of :data:`PASS`."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "PASS"
+
+    def __reduce__(self) -> str:
+        return "PASS"
+
+
+PASS: Final = _Pass()
+"""Returned by a serializer, deserializer or info transformer: "not mine, ask the next one"."""
+
+
+class Layer(NamedTuple):
+    """One registered serializer, deserializer or transformer."""
+
+    fn: Callable[..., Any]
+    takes_request: bool
+
+
+def make_layer(fn: Callable[..., Any]) -> Layer:
+    """Wrap ``fn``; it receives the request first when it takes two positional parameters."""
+    try:
+        params = inspect.signature(fn).parameters.values()
+    except (TypeError, ValueError) as exc:
+        raise TypeError(f"cannot inspect the parameters of {fn!r}") from exc
+    positional = [p for p in params if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+    required = [p for p in positional if p.default is p.empty]
+    if len(required) > 2 or not positional and not any(p.kind == p.VAR_POSITIONAL for p in params):
+        raise TypeError(f"{fn!r} must take (value) or (request, value)")
+    return Layer(fn, len(required) == 2)
+
+
+def _skips(result: Any) -> bool:
+    return result is None or result is False or result is PASS
+
+
+async def serialize(layers: list[Layer], user: Any, request: Request, mode: Mode) -> Any:
+    """The first value a serializer stores (``None``, ``False`` and ``PASS`` hand over).
+
+    :raises SessionError: no serializer stored the user.
+    """
+    for fn, takes_request in layers:
+        result = await (mode.call(fn, request, user) if takes_request else mode.call(fn, user))
+        if not _skips(result):
+            return result
+    raise SessionError("Failed to serialize user into session")
+
+
+async def deserialize(layers: list[Layer], value: Any, request: Request, mode: Mode) -> Any:
+    """The user, or ``None`` when a deserializer says the user is gone (only ``PASS`` hands over).
+
+    :raises SessionError: every deserializer passed.
+    """
+    for fn, takes_request in layers:
+        result = await (mode.call(fn, request, value) if takes_request else mode.call(fn, value))
+        if result is not PASS:
+            return None if result is False else result
+    raise SessionError("Failed to deserialize user out of session")
+
+
+async def transform(layers: list[Layer], info: Any, request: Request, mode: Mode) -> Any:
+    """The first transformer's answer, or ``info`` unchanged when none answers."""
+    for fn, takes_request in layers:
+        result = await (mode.call(fn, request, info) if takes_request else mode.call(fn, info))
+        if not _skips(result):
+            return result
+    return info

@@ -1,0 +1,48 @@
+"""What a :class:`~passport.core.Passport` has registered, as its guards and session steps see it.
+
+The guard, the session strategy and the session steps need the strategies, the user-function
+chains and the plugin hooks of the Passport that made them. They get this one small object
+(STYLE 24c) instead of reading the Passport's private attributes; the Passport is the only
+writer.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+from typing import Any
+from typing import final
+
+from ._errors import UnknownStrategyError
+
+if TYPE_CHECKING:
+    from ._layers import Layer
+    from ._plugins import PluginHost
+    from ._strategy import Strategy
+
+
+@final
+class Registry:
+    """Strategies by name, the serializer, deserializer and transformer chains, and the hooks.
+
+    :ivar hooks: the plugin host, or ``None`` while no plugin was ever registered (then no
+        hook is called at all).
+    """
+
+    __slots__ = ("deserializers", "hooks", "serializers", "strategies", "transformers")
+
+    def __init__(self) -> None:
+        self.strategies: dict[str, Any] = {}
+        self.serializers: list[Layer] = []
+        self.deserializers: list[Layer] = []
+        self.transformers: list[Layer] = []
+        self.hooks: PluginHost | None = None
+
+    def strategy(self, name: str) -> Strategy:
+        """The strategy registered under ``name``.
+
+        :raises UnknownStrategyError: nothing is registered under that name.
+        """
+        strategy = self.strategies.get(name)
+        if strategy is None:
+            raise UnknownStrategyError(name, self.strategies)
+        return strategy  # type: ignore[no-any-return]

@@ -26,8 +26,18 @@ PACKAGES: dict[str, str] = {
 }
 STRATEGIES = ["-e", "strategies/local", "-e", "strategies/apikey", "-e", "strategies/oauth2"]
 INSTALL: dict[str, list[str]] = {
-    # The core's tests drive guards with the runner's test request and use both adapters.
-    "core": ["-e", "core[flask,starlette,test]", "-e", "strategy-runner"],
+    # The core's tests drive guards with the runner's test request and use both adapters; the
+    # adapter parity suite guards its routes with the shipped local and API-key strategies.
+    "core": [
+        "-e",
+        "core[flask,starlette,test]",
+        "-e",
+        "strategy-runner",
+        "-e",
+        "strategies/local",
+        "-e",
+        "strategies/apikey",
+    ],
     "runner": ["-e", "core", "-e", "strategy-runner[test]"],
     "local": ["-e", "core", "-e", "strategy-runner", "-e", "strategies/local[test]"],
     "apikey": ["-e", "core", "-e", "strategy-runner", "-e", "strategies/apikey[test]"],

@@ -436,8 +436,10 @@ def test_a_guarded_call_without_the_required_scope_answers_403(passport: Passpor
     req = make_request(headers={"Authorization": f"Bearer {TOKEN}"})
     response = guard.run(req)
     assert response is not None and (response.status, response.body) == (403, "Forbidden")
-    # Passport's rule: challenges travel only on a 401. attempt() hands the challenge back.
-    assert response.header_list("WWW-Authenticate") == []
+    # RFC 6750 §3 (DESIGN's one exception to "challenges only on a 401"): the 403 carries it.
+    assert response.header_list("WWW-Authenticate") == [
+        'Bearer realm="Users", error="insufficient_scope", scope="write"'
+    ]
     assert req.user is None
     outcome = guard.attempt(make_request(headers={"Authorization": f"Bearer {TOKEN}"}))
     assert (outcome.info, outcome.status) == ('Bearer realm="Users", error="insufficient_scope", scope="write"', 403)

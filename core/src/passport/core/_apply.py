@@ -91,6 +91,12 @@ def _success_redirect(request: Request, opts: RouteOptions, return_to: Any) -> R
     return None
 
 
+def _travels(challenge: str, given: int | None, status: int) -> bool:
+    if status == 401:
+        return True
+    return given == status and status in (400, 403) and challenge[:7].lower() == "bearer "
+
+
 def _fail(request: Request, outcome: Outcome, opts: RouteOptions) -> Response:
     """Every strategy failed: flash, message, then a redirect, an error or a 4xx response."""
     failures = outcome.failures
@@ -107,9 +113,11 @@ def _fail(request: Request, outcome: Outcome, opts: RouteOptions) -> Response:
     if refusal is not None:
         status, headers = refusal.status, list(refusal.headers)
     else:
-        # First status any strategy gave wins; challenges only travel on a 401.
+        # First status any strategy gave wins. Challenges travel on a 401 (Passport), and on a
+        # bearer 400/403 that asks for that status: RFC 6750 §3 wants invalid_request and
+        # insufficient_scope answered with their challenge.
         status = next((s for _, s in failures if s), 401)
-        headers = [("WWW-Authenticate", c) for c, _ in failures if type(c) is str] if status == 401 else []
+        headers = [("WWW-Authenticate", c) for c, s in failures if type(c) is str and _travels(c, s, status)]
     phrase = reason_phrase(status)
     if opts.fail_with_error:
         challenges = [v for k, v in headers if k == "WWW-Authenticate"]

@@ -9,6 +9,7 @@ from typing import Final
 from typing import final
 from urllib.parse import urlsplit
 
+from ._body import BodyError
 from ._errors import AuthenticationError
 from ._errors import PassportError
 from ._errors import reason_phrase
@@ -53,10 +54,10 @@ def redirect_response(url: str, status: int = 302) -> Response:
     return Response(status, [("Location", iri_to_uri(url)), ("Content-Length", "0"), NO_STORE], "")
 
 
-def _plain(status: int, headers: list[tuple[str, str]]) -> Response:
+def _plain(status: int, headers: list[tuple[str, str]], text: str | None = None) -> Response:
     headers.append(("Content-Type", "text/plain; charset=utf-8"))
     headers.append(NO_STORE)
-    return Response(status, headers, reason_phrase(status))
+    return Response(status, headers, reason_phrase(status) if text is None else text)
 
 
 def error_status(exc: BaseException) -> int | None:
@@ -69,15 +70,17 @@ def error_status(exc: BaseException) -> int | None:
 def error_response(exc: BaseException) -> Response | None:
     """The response every adapter sends for an error a guard raised, or ``None`` for a 500.
 
-    ``fail_with_error``'s :class:`AuthenticationError` carries its challenges; any other
-    error with a status (see :func:`error_status`) is answered with that status and its reason
-    phrase, never with the error's text (which is for logs).
+    ``fail_with_error``'s :class:`AuthenticationError` carries its challenges. A refused body
+    (:class:`BodyError`) says what was wrong with it, in words that never echo the body. Any
+    other error with a status (see :func:`error_status`) is answered with that status and its
+    reason phrase, never with the error's text, which is for logs.
     """
     status = error_status(exc)
     if status is None:
         return None
-    headers = list(exc.headers) if isinstance(exc, AuthenticationError) else []
-    return _plain(status, headers)
+    if isinstance(exc, AuthenticationError):
+        return _plain(status, list(exc.headers))
+    return _plain(status, [], str(exc) if isinstance(exc, BodyError) else None)
 
 
 def login_required_response(request: Request, login_url: str | None) -> Response | None:

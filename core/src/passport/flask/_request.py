@@ -15,8 +15,6 @@ from flask import current_app
 from flask import g
 from flask.sessions import NullSession
 from flask.sessions import SessionMixin
-from werkzeug.exceptions import BadRequest
-from werkzeug.exceptions import default_exceptions
 from werkzeug.local import LocalProxy
 
 from passport.core.adapters import BodyError
@@ -27,6 +25,7 @@ from passport.core.adapters import fields_from_pairs
 from passport.core.adapters import iri_to_uri
 from passport.core.adapters import parse_body
 from passport.core.adapters import read_body
+from passport.flask._responses import http_error
 
 Regenerate = Callable[[SessionMixin], None]
 
@@ -102,7 +101,7 @@ class FlaskRequest:
             self.body = parse_body(kind, params, data)
             self.raw_body = data
         except BodyError as exc:
-            raise default_exceptions.get(exc.status, BadRequest)(str(exc)) from None
+            raise http_error(exc) from None  # type: ignore[misc]  # a BodyError always has a status
 
     def flash(self, message: str, category: str = "message") -> None:
         flask.flash(message, category)

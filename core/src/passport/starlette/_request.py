@@ -13,8 +13,6 @@ from typing import final
 from starlette.authentication import AuthCredentials
 from starlette.datastructures import URL
 from starlette.datastructures import QueryParams
-from starlette.exceptions import HTTPException
-from starlette.formparsers import MultiPartException
 from starlette.requests import HTTPConnection
 from starlette.requests import Request
 from starlette.types import Scope
@@ -35,6 +33,7 @@ from passport.starlette._identity import PassportUser
 from passport.starlette._identity import Scopes
 from passport.starlette._identity import SharedCredentials
 from passport.starlette._identity import _auth_setting
+from passport.starlette._responses import http_error
 from passport.starlette._settings import DEFAULT_SETTINGS
 from passport.starlette._settings import SETTINGS_KEY
 from passport.starlette._settings import Regenerate
@@ -161,9 +160,7 @@ class StarletteRequest:
             self.body = parse_body(kind, params, data)
             self.raw_body = data
         except BodyError as exc:
-            raise HTTPException(exc.status, str(exc)) from None
-        except MultiPartException:
-            raise HTTPException(400, "Malformed request body") from None
+            raise http_error(exc) from None  # type: ignore[misc]  # a BodyError always has a status
 
     def flash(self, message: str, category: str = "message") -> None:
         """Keep a flash message in the session until :func:`get_flashed_messages` reads it."""

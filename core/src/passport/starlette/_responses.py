@@ -68,7 +68,8 @@ def http_error(exc: Exception) -> HTTPException | None:
         return None
     if isinstance(exc, AuthenticationError):
         return _AuthenticationHTTPError(exc, response)
-    logger.warning("%s answered with status %d", type(exc).__name__, response.status, exc_info=exc)
+    if response.status >= 500:  # the server's trouble (an upstream fault): worth a log line
+        logger.warning("%s answered with status %d", type(exc).__name__, response.status, exc_info=exc)
     return PassportHTTPException(response)
 
 

@@ -1,9 +1,6 @@
 """The one place that decides between sync and async.
 
-Every flow of the core (the chain, applying its outcome, the session steps) is written once, as
-a coroutine that asks its :class:`Mode` to call user functions and to settle what strategies
-return. :func:`drive` runs such a flow to completion in sync mode, without an event loop; async
-callers simply await it. Passport runs in two modes. *Sync mode* (no event loop running in this thread: a WSGI app, a
+Passport runs in two modes. *Sync mode* (no event loop running in this thread: a WSGI app, a
 script) calls user functions directly; an ``async def`` function met there is run to
 completion on a private, short-lived event loop, so sync apps never need one of their own.
 *Async mode* (inside a running loop) awaits ``async def`` functions and moves plain ``def``
@@ -18,12 +15,10 @@ import functools
 import inspect
 from collections.abc import Awaitable
 from collections.abc import Callable
-from collections.abc import Coroutine
 from typing import Any
 from typing import Final
 from typing import Literal
 from typing import TypeVar
-from typing import final
 
 T = TypeVar("T")
 F = TypeVar("F", bound=Callable[..., Any])
@@ -245,66 +240,3 @@ class Ready(Awaitable[T]):
         """Call ``fn`` with the value now and return what it returns: ``None``, or an awaitable
         (another ``call_verify(...).then(...)``, say) for ``authenticate`` to return in turn."""
         return fn(self.value)
-
-
-# -- the two modes of one flow ------------------------------------------------------------------
-
-
-async def _call_inline(fn: Callable[..., Any], *args: Any) -> Any:
-    return call_sync(fn, *args)
-
-
-async def _run_privately(awaitable: Awaitable[Any]) -> Any:
-    return run_sync(awaitable)
-
-
-def _as_is(awaitable: Awaitable[Any]) -> Awaitable[Any]:
-    return awaitable
-
-
-@final
-class Mode:
-    """How one run of a flow calls user code: the flow awaits ``mode.call(fn, *args)`` and
-    ``mode.settle(awaitable)`` and never asks which mode it is in.
-
-    :data:`SYNC` calls functions directly (an ``async def`` one is run on a private loop) and
-    never suspends, so :func:`drive` can run the flow without an event loop. :data:`ASYNC`
-    awaits ``async def`` functions and sends plain ones to a worker thread (see :func:`acall`).
-    """
-
-    __slots__ = ("call", "name", "settle")
-
-    def __init__(
-        self,
-        name: str,
-        call: Callable[..., Awaitable[Any]],
-        settle: Callable[[Awaitable[Any]], Awaitable[Any]],
-    ) -> None:
-        self.name = name
-        self.call = call
-        self.settle = settle
-
-    def __repr__(self) -> str:
-        return f"<Mode {self.name}>"
-
-
-SYNC: Final = Mode("sync", _call_inline, _run_privately)
-ASYNC: Final = Mode("async", acall, _as_is)
-
-
-def current_mode() -> Mode:
-    """:data:`ASYNC` inside a running event loop, else :data:`SYNC`."""
-    return SYNC if _get_running_loop() is None else ASYNC
-
-
-def drive(flow: Coroutine[Any, Any, Any]) -> None:
-    """Run a flow written for :data:`SYNC` to completion.
-
-    A sync flow never suspends: everything it awaits finishes at once. Its result travels in an
-    object it was given, not as its return value: a coroutine returning ``None`` ends the loop
-    below with no exception to raise and catch, which is a third of the cost of driving it.
-    A flow that suspends anyway awaited something outside its mode, a bug in passport.
-    """
-    for _ in flow.__await__():
-        flow.close()
-        raise RuntimeError("a sync passport flow suspended; it awaited something outside its Mode")

@@ -4,8 +4,9 @@ Strategies are tried in list order. ``fail`` moves on to the next one; ``success
 ``redirect``, ``pass_`` and ``error`` end the chain. Names are looked up when the guard runs,
 not when it is built, so a strategy registered later is found (Passport does the same).
 
-The chain is one coroutine, :meth:`Guard._flow`, run by :func:`~passport.core._async.drive` in
-sync mode and awaited in async mode; the entry points only pick the mode.
+The chain and the applying of its outcome are one flow, :meth:`Guard._flow` (see ``_flows``):
+the sync entry points run it with :func:`~passport.core._flows.drive`, the async ones with
+:func:`~passport.core._flows.adrive`, and that choice is all that differs between them.
 """
 
 from __future__ import annotations
@@ -21,14 +22,14 @@ from ._actions import Outcome
 from ._apply import after_login
 from ._apply import before_login
 from ._apply import settle
-from ._async import ASYNC
-from ._async import SYNC
-from ._async import Mode
 from ._async import _get_running_loop
-from ._async import drive
 from ._async import ensure_sync_mode
 from ._async import is_awaitable
 from ._errors import UnknownStrategyError
+from ._flows import Flow
+from ._flows import Steps
+from ._flows import adrive
+from ._flows import drive
 from ._layers import transform
 from ._options import RouteOptions
 from ._session import login
@@ -92,12 +93,12 @@ class Guard:
         if _get_running_loop() is not None:
             ensure_sync_mode("run", "arun")
         answer: list[Any] = []
-        drive(self._flow(request, SYNC, True, answer))
-        return answer[0]  # type: ignore[no-any-return]
+        return drive(self._flow(request, True, answer), answer)  # type: ignore[no-any-return]
 
     def arun(self, request: Request) -> Coroutine[Any, Any, Response | None]:
         """Async twin of :meth:`run`; returns a coroutine (``await guard.arun(request)``)."""
-        return self._flow(request, ASYNC, True, None)  # type: ignore[return-value]
+        answer: list[Any] = []
+        return adrive(self._flow(request, True, answer), answer)
 
     def attempt(self, request: Request) -> Outcome:
         """Run the chain on ``request`` and return the :class:`Outcome` without applying it.
@@ -108,26 +109,21 @@ class Guard:
         if _get_running_loop() is not None:
             ensure_sync_mode("attempt", "aattempt")
         answer: list[Any] = []
-        drive(self._flow(request, SYNC, False, answer))
-        return answer[0]  # type: ignore[no-any-return]
+        return drive(self._flow(request, False, answer), answer)  # type: ignore[no-any-return]
 
     def aattempt(self, request: Request) -> Coroutine[Any, Any, Outcome]:
         """Async twin of :meth:`attempt`: ``async def`` parts are awaited, blocking ones threaded.
 
         Returns a coroutine (``await guard.aattempt(request)``).
         """
-        return self._flow(request, ASYNC, False, None)  # type: ignore[return-value]
+        answer: list[Any] = []
+        return adrive(self._flow(request, False, answer), answer)
 
     # -- the flow ------------------------------------------------------------------------------
 
-    async def _flow(
-        self, request: Request, mode: Mode, apply: bool, answer: list[Any] | None
-    ) -> Outcome | Response | None:
-        """Run the chain, then apply the outcome (``apply``) or hand it back.
-
-        In sync mode the answer is appended to ``answer`` and the flow returns ``None`` (see
-        :func:`~passport.core._async.drive`); async callers await the answer itself.
-        """
+    def _flow(self, request: Request, apply: bool, answer: list[Any]) -> Flow:
+        """Run the chain, then apply the outcome (``apply``) or hand it back: the answer
+        (a :class:`Response` or ``None``, or the :class:`Outcome`) is appended to ``answer``."""
         registry = self._registry
         hooks = registry.hooks
         outcome = Outcome()
@@ -153,8 +149,11 @@ class Guard:
                     outcome._open = True
                     try:
                         pending = strategy.authenticate(request, options)
-                        if pending is not None and is_awaitable(pending):
-                            await mode.settle(pending)
+                        if pending is not None:
+                            if type(pending) is Steps:
+                                yield from pending.flow
+                            elif is_awaitable(pending):
+                                yield [None, pending]
                     except Exception as exc:
                         outcome.raised(exc)
                     outcome._open = False
@@ -182,18 +181,15 @@ class Guard:
                 if opts.assign_property is not None:
                     setattr(request, opts.assign_property, outcome.user)
                 elif opts.session:
-                    await login(registry, request, outcome.user, True, opts.keep_session_info, mode)
+                    yield from login(registry, request, outcome.user, True, opts.keep_session_info)
                 else:  # an API guard: no session, no user code
                     login_request(registry, request, outcome.user)
                 if opts.auth_info:
                     info = {} if outcome.info is None else outcome.info
                     layers = registry.transformers
-                    request.auth_info = await transform(layers, info, request, mode) if layers else info
+                    request.auth_info = (yield from transform(layers, info, request)) if layers else info
                 result = None if decided is None else after_login(request, opts, decided)
-        if answer is None:
-            return result
         answer.append(result)
-        return None
 
     def _refused(self, hooks: PluginHost, request: Request, outcome: Outcome) -> bool:
         """Ask the plugins first: a refusal fails the attempt before any strategy runs."""

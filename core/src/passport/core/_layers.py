@@ -1,7 +1,7 @@
 """The user-function chains: serializers, deserializers and auth-info transformers.
 
-Each chain is written once, as a coroutine that calls its functions through the :class:`Mode`
-it is given, so a sync app never starts an event loop and an async one never blocks.
+Each chain is written once, as a flow (see ``_flows``) that yields each call for its driver to
+make, so a sync app never starts an event loop and an async one never blocks.
 """
 
 from __future__ import annotations
@@ -17,7 +17,8 @@ from typing import final
 from ._errors import SessionError
 
 if TYPE_CHECKING:
-    from ._async import Mode
+    from ._flows import Flow
+    from ._flows import Step
     from ._request import Request
 
 
@@ -62,34 +63,40 @@ def _skips(result: Any) -> bool:
     return result is None or result is False or result is PASS
 
 
-async def serialize(layers: list[Layer], user: Any, request: Request, mode: Mode) -> Any:
+def serialize(layers: list[Layer], user: Any, request: Request) -> Flow:
     """The first value a serializer stores (``None``, ``False`` and ``PASS`` hand over).
 
     :raises SessionError: no serializer stored the user.
     """
     for fn, takes_request in layers:
-        result = await (mode.call(fn, request, user) if takes_request else mode.call(fn, user))
+        step: Step = [fn, (request, user) if takes_request else (user,)]
+        yield step
+        result = step[0]
         if not _skips(result):
             return result
     raise SessionError("Failed to serialize user into session")
 
 
-async def deserialize(layers: list[Layer], value: Any, request: Request, mode: Mode) -> Any:
+def deserialize(layers: list[Layer], value: Any, request: Request) -> Flow:
     """The user, or ``None`` when a deserializer says the user is gone (only ``PASS`` hands over).
 
     :raises SessionError: every deserializer passed.
     """
     for fn, takes_request in layers:
-        result = await (mode.call(fn, request, value) if takes_request else mode.call(fn, value))
+        step: Step = [fn, (request, value) if takes_request else (value,)]
+        yield step
+        result = step[0]
         if result is not PASS:
             return None if result is False else result
     raise SessionError("Failed to deserialize user out of session")
 
 
-async def transform(layers: list[Layer], info: Any, request: Request, mode: Mode) -> Any:
+def transform(layers: list[Layer], info: Any, request: Request) -> Flow:
     """The first transformer's answer, or ``info`` unchanged when none answers."""
     for fn, takes_request in layers:
-        result = await (mode.call(fn, request, info) if takes_request else mode.call(fn, info))
+        step: Step = [fn, (request, info) if takes_request else (info,)]
+        yield step
+        result = step[0]
         if not _skips(result):
             return result
     return info

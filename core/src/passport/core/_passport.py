@@ -12,11 +12,10 @@ from typing import overload
 
 import pluggy
 
-from ._async import ASYNC
-from ._async import SYNC
-from ._async import drive
 from ._async import ensure_sync_mode
 from ._chain import Guard
+from ._flows import adrive
+from ._flows import drive
 from ._layers import make_layer
 from ._plugins import PluginHost
 from ._registry import Registry
@@ -177,13 +176,13 @@ class Passport:
         :raises RuntimeError: called inside a running event loop (use :meth:`alogin`).
         """
         ensure_sync_mode("login", "alogin")
-        drive(login(self._registry, request, user, session, keep_session_info, SYNC))
+        drive(login(self._registry, request, user, session, keep_session_info))
 
     async def alogin(
         self, request: Request, user: Any, *, session: bool = True, keep_session_info: bool = False
     ) -> None:
         """Async twin of :meth:`login`."""
-        await login(self._registry, request, user, session, keep_session_info, ASYNC)
+        await adrive(login(self._registry, request, user, session, keep_session_info))
 
     def logout(self, request: Request, *, keep_session_info: bool = False) -> None:
         """Log the user out: clear ``request.user``, remove them from the session, regenerate it.

@@ -19,7 +19,7 @@ from ._errors import SessionError
 from ._layers import serialize
 
 if TYPE_CHECKING:
-    from ._async import Mode
+    from ._flows import Flow
     from ._registry import Registry
     from ._request import Request
 
@@ -42,9 +42,7 @@ def login_request(registry: Registry, request: Request, user: Any) -> None:
         hooks.login(request, user, False)
 
 
-async def login(
-    registry: Registry, request: Request, user: Any, session: bool, keep_session_info: bool, mode: Mode
-) -> None:
+def login(registry: Registry, request: Request, user: Any, session: bool, keep_session_info: bool) -> Flow:
     """Set ``request.user``; with ``session``, regenerate the session and store the serialized user.
 
     :raises TypeError: ``user`` is ``None``.
@@ -57,7 +55,7 @@ async def login(
     request.user = user
     try:
         session_of(request)
-        value = await serialize(registry.serializers, user, request, mode)
+        value = yield from serialize(registry.serializers, user, request)
         store_login(request, value, keep_session_info)
     except BaseException:
         request.user = None

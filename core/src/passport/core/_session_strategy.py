@@ -7,10 +7,8 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING
 from typing import Any
 
-from ._async import SYNC
-from ._async import Mode
-from ._async import current_mode
-from ._async import drive
+from ._flows import Flow
+from ._flows import Steps
 from ._layers import deserialize
 from ._session import forget_user
 from ._session import stored_user
@@ -40,15 +38,11 @@ class SessionStrategy(Strategy):
         if value is None:  # nobody to restore: no user code to call
             self.pass_()
             return None
-        mode = current_mode()
-        restoring = self._restore(request, value, mode)
-        if mode is SYNC:
-            drive(restoring)
-            return None
-        return restoring
+        # The deserializers are user code: the chain runs these steps in its own mode.
+        return Steps(self._restore(request, value))  # type: ignore[return-value]
 
-    async def _restore(self, request: Request, value: Any, mode: Mode) -> None:
-        user = await deserialize(self._registry.deserializers, value, request, mode)
+    def _restore(self, request: Request, value: Any) -> Flow:
+        user = yield from deserialize(self._registry.deserializers, value, request)
         if user is None:  # the account is gone: log out quietly
             forget_user(request.session)  # type: ignore[arg-type]  # stored_user() checked it
         else:

@@ -51,8 +51,10 @@ def call_verify(verify: Callable[..., Any], *args: Any) -> Ready[VerifyResult] |
     Exceptions from verify propagate: in ``authenticate`` they become the ``error`` action.
     """
     async_mode = _get_running_loop() is not None
-    if async_mode and call_mode(verify) != "inline":
-        return Pending(verify, args)
+    if async_mode:
+        mode = call_mode(verify)
+        if mode != "inline":
+            return Pending(verify, args, mode == "await")
     result = verify(*args)
     if result is None or result is False:
         return Ready(_NO_USER)
@@ -60,7 +62,7 @@ def call_verify(verify: Callable[..., Any], *args: Any) -> Ready[VerifyResult] |
         if not is_awaitable(result):
             return Ready((result, None))
         if async_mode:  # a nonblocking function that handed back an awaitable after all
-            return Pending(_settle, (result,))
+            return Pending(_settle, (result,), True)
         result = run_sync(result)
     return Ready(normalize_verify_result(result))
 
@@ -72,11 +74,12 @@ async def _settle(awaitable: Awaitable[Any]) -> Any:
 class Pending(Awaitable[VerifyResult]):
     """A verification that needs the event loop (async mode)."""
 
-    __slots__ = ("_args", "_verify")
+    __slots__ = ("_args", "_is_async", "_verify")
 
-    def __init__(self, verify: Callable[..., Any], args: tuple[Any, ...]) -> None:
+    def __init__(self, verify: Callable[..., Any], args: tuple[Any, ...], is_async: bool = False) -> None:
         self._verify = verify
         self._args = args
+        self._is_async = is_async  # an async def verify: awaited here, one coroutine fewer than acall
 
     def __await__(self) -> Any:
         return self._result().__await__()
@@ -90,11 +93,10 @@ class Pending(Awaitable[VerifyResult]):
         When ``fn`` hands back an awaitable (it chained another ``call_verify(...).then(...)``),
         that is awaited too, as in sync mode, where :meth:`Ready.then` returns it.
         """
-        verify = self._verify
-        if call_mode(verify) == "await":  # awaited here: one coroutine fewer than through acall
-            result = await verify(*self._args)
+        if self._is_async:
+            result = await self._verify(*self._args)
         else:
-            result = await acall(verify, *self._args)
+            result = await acall(self._verify, *self._args)
         chained = fn(normalize_verify_result(result))
         if chained is not None and is_awaitable(chained):
             await chained

@@ -14,6 +14,7 @@ from starlette.types import Scope
 from passport.core import Guard
 from passport.core import PassportError
 from passport.core import Response
+from passport.core.adapters import BODY_METHODS
 from passport.core.adapters import is_async_callable
 from passport.starlette._request import StarletteRequest
 from passport.starlette._request import _view
@@ -36,8 +37,10 @@ class StarletteGuard:
 
     async def _run(self, request: Request) -> tuple[StarletteRequest, Response | None]:
         """Read the body, run the guard; a status-carrying error becomes an ``HTTPException``."""
-        passport_request = _view(request.scope)
-        await passport_request.load_body(request)
+        scope = request.scope
+        passport_request = _view(scope)
+        if scope.get("method") in BODY_METHODS:  # the common API call has no body to read
+            await passport_request.load_body(request)
         try:
             response = await self.guard.arun(passport_request)
         except PassportError as exc:

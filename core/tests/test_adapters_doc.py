@@ -23,7 +23,10 @@ def example() -> dict[str, Any]:
     return namespace
 
 
-def call(app: Any, method: str = "GET", headers: dict[str, str] | None = None, body: bytes = b"") -> tuple[str, dict[str, str], str]:
+Answer = tuple[str, dict[str, str], str]
+
+
+def call(app: Any, method: str = "GET", headers: dict[str, str] | None = None, body: bytes = b"") -> Answer:
     environ = {
         "REQUEST_METHOD": method,
         "PATH_INFO": "/me",
@@ -72,7 +75,6 @@ def test_the_documented_adapter_stops_reading_a_body_past_the_cap(example):
 
 
 def test_the_documented_adapter_reads_a_json_body_for_the_strategies(example):
-    status, _, body = call(
-        example["me"], "POST", {"X-API-Key": "s3cret", "Content-Type": "application/json"}, json.dumps({"a": 1}).encode()
-    )
+    headers = {"X-API-Key": "s3cret", "Content-Type": "application/json"}
+    status, _, body = call(example["me"], "POST", headers, json.dumps({"a": 1}).encode())
     assert status == "200 OK"

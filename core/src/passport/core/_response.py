@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from dataclasses import field
 from typing import TYPE_CHECKING
@@ -18,6 +19,8 @@ from ._urls import iri_to_uri
 
 if TYPE_CHECKING:
     from ._request import Request
+
+logger = logging.getLogger("passport.core")
 
 
 @final
@@ -73,11 +76,14 @@ def error_response(exc: BaseException) -> Response | None:
     ``fail_with_error``'s :class:`AuthenticationError` carries its challenges. A refused body
     (:class:`BodyError`) says what was wrong with it, in words that never echo the body. Any
     other error with a status (see :func:`error_status`) is answered with that status and its
-    reason phrase, never with the error's text, which is for logs.
+    reason phrase, never with the error's text, which is for logs: a 5xx is logged, with its
+    traceback, on the ``passport.core`` logger.
     """
     status = error_status(exc)
     if status is None:
         return None
+    if status >= 500:  # the server's trouble (an upstream fault), answered without its text: log it
+        logger.warning("%s answered with status %d", type(exc).__name__, status, exc_info=exc)
     if isinstance(exc, AuthenticationError):
         return _plain(status, list(exc.headers))
     return _plain(status, [], str(exc) if isinstance(exc, BodyError) else None)

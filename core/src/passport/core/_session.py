@@ -1,4 +1,4 @@
-"""Login sessions: log in, log out and restore, each written once for both modes.
+"""Login sessions: the login and logout steps, and the session mechanics they and restoring share.
 
 Session layout is Passport's: ``session["passport"]["user"]`` holds the serialized user,
 ``session["messages"]`` the ``*_message`` strings, ``session["returnTo"]`` the page to go back to.

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 import flask
@@ -13,8 +12,6 @@ from werkzeug.exceptions import default_exceptions
 from passport.core import AuthenticationError
 from passport.core import Response
 from passport.core.adapters import error_response
-
-logger = logging.getLogger("passport.flask")  # the public module's name, which users filter on
 
 _AUTH_ERRORS: dict[int, type[_AuthenticationHTTPError]] = {}
 
@@ -61,8 +58,6 @@ def http_error(exc: Exception) -> HTTPException | None:
         return None
     if isinstance(exc, AuthenticationError):
         return _authentication_http_error(exc, response)
-    if response.status >= 500:  # the server's trouble (an upstream fault): worth a log line
-        logger.warning("%s answered with status %d", type(exc).__name__, response.status, exc_info=exc)
     error = default_exceptions.get(response.status, HTTPException)(response=to_flask(response))
     error.code = response.status
     return error

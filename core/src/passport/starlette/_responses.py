@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import logging
-
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response as StarletteResponse
@@ -11,8 +9,6 @@ from starlette.responses import Response as StarletteResponse
 from passport.core import AuthenticationError
 from passport.core import Response
 from passport.core.adapters import error_response
-
-logger = logging.getLogger("passport.starlette")
 
 
 class _HeaderList(list[tuple[str, str]]):
@@ -68,8 +64,6 @@ def http_error(exc: Exception) -> HTTPException | None:
         return None
     if isinstance(exc, AuthenticationError):
         return _AuthenticationHTTPError(exc, response)
-    if response.status >= 500:  # the server's trouble (an upstream fault): worth a log line
-        logger.warning("%s answered with status %d", type(exc).__name__, response.status, exc_info=exc)
     return PassportHTTPException(response)
 
 

@@ -151,7 +151,7 @@ class Guard:
                         pending = strategy.authenticate(request, options)
                         if pending is not None:
                             if type(pending) is Steps:
-                                yield from pending.flow
+                                yield from pending[0]  # Steps((flow,)): run in this flow's mode
                             elif is_awaitable(pending):
                                 yield [None, pending]
                     except Exception as exc:

@@ -36,7 +36,7 @@ Flow = Generator[Step, None, Any]
 
 
 @final
-class Steps:
+class Steps(tuple[Flow]):
     """The rest of a core strategy's work, handed to the chain as a flow to run in its own mode.
 
     The built-in session strategy returns one from ``authenticate`` when there is a user to
@@ -44,10 +44,12 @@ class Steps:
     an event loop nor a second driver for it. Strategies outside the core return awaitables.
     """
 
-    __slots__ = ("flow",)
+    __slots__ = ()
 
-    def __init__(self, flow: Flow) -> None:
-        self.flow = flow
+    # A one-item tuple, ``Steps((flow,))``: built in C, with no __init__ call per restore.
+    @property
+    def flow(self) -> Flow:
+        return self[0]
 
 
 def drive(flow: Flow, answer: list[Any] | None = None) -> Any:

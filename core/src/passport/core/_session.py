@@ -78,20 +78,6 @@ def logout(registry: Registry, request: Request, keep_session_info: bool) -> Non
         hooks.logout(request, user)
 
 
-def stored_user(request: Request) -> Any:
-    """The serialized user in the request's session, or ``None`` when nobody is logged in.
-
-    :raises SessionError: the request has no session support.
-    """
-    session = getattr(request, "session", None)  # a request type with no sessions at all: same answer
-    if session is None:
-        raise SessionError(MISSING_SESSION)
-    namespace = session.get(KEY)
-    if type(namespace) is dict or isinstance(namespace, Mapping):  # dict first: skip the ABC check
-        return namespace.get("user")
-    return None
-
-
 # -- session mechanics (no user code) -------------------------------------------------------------
 
 

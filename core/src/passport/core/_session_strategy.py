@@ -10,8 +10,10 @@ from typing import Any
 from ._flows import Flow
 from ._flows import Steps
 from ._layers import deserialize
+from ._errors import MISSING_SESSION
+from ._errors import SessionError
 from ._session import forget_user
-from ._session import stored_user
+from ._session import KEY
 from ._strategy import Strategy
 
 if TYPE_CHECKING:
@@ -34,17 +36,21 @@ class SessionStrategy(Strategy):
         self._registry = registry
 
     def authenticate(self, request: Request, options: Mapping[str, Any]) -> None | Awaitable[None]:
-        value = stored_user(request)  # raises SessionError without session support
+        session = getattr(request, "session", None)  # a request type with no sessions at all: same answer
+        if session is None:
+            raise SessionError(MISSING_SESSION)
+        namespace = session.get(KEY)
+        value = namespace.get("user") if type(namespace) is dict or isinstance(namespace, Mapping) else None
         if value is None:  # nobody to restore: no user code to call
             self.pass_()
             return None
         # The deserializers are user code: the chain runs these steps in its own mode.
-        return Steps(self._restore(request, value))  # type: ignore[return-value]
+        return Steps((self._restore(request, value),))  # type: ignore[return-value]
 
     def _restore(self, request: Request, value: Any) -> Flow:
         user = yield from deserialize(self._registry.deserializers, value, request)
         if user is None:  # the account is gone: log out quietly
-            forget_user(request.session)  # type: ignore[arg-type]  # stored_user() checked it
+            forget_user(request.session)  # type: ignore[arg-type]  # authenticate() checked it
         else:
             request.user = user
         self.pass_()

@@ -7,13 +7,13 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING
 from typing import Any
 
+from ._errors import MISSING_SESSION
+from ._errors import SessionError
 from ._flows import Flow
 from ._flows import Steps
 from ._layers import deserialize
-from ._errors import MISSING_SESSION
-from ._errors import SessionError
-from ._session import forget_user
 from ._session import KEY
+from ._session import forget_user
 from ._strategy import Strategy
 
 if TYPE_CHECKING:

@@ -10,7 +10,6 @@ import passport.core
 from passport.core import AuthenticationError
 from passport.core import PassportError
 from passport.core import PluginError
-from passport.core import SessionError
 from passport.core import StrategyError
 from passport.core import UnknownStrategyError
 
@@ -43,9 +42,29 @@ def test_the_design_documents_imports_work():
     from passport.core import Strategy  # noqa: F401
 
 
-@pytest.mark.parametrize("error", [AuthenticationError, StrategyError, UnknownStrategyError, SessionError, PluginError])
-def test_every_error_is_a_passport_error(error):
+def _exported_errors():
+    import passport.core.adapters
+
+    for module in (passport.core, passport.core.adapters):
+        for name in module.__all__:
+            value = getattr(module, name)
+            if isinstance(value, type) and issubclass(value, BaseException):
+                yield value
+
+
+@pytest.mark.parametrize("error", sorted(set(_exported_errors()), key=lambda e: e.__name__), ids=lambda e: e.__name__)
+def test_every_exported_error_is_a_passport_error(error):
     assert issubclass(error, PassportError)
+
+
+def test_the_errors_keep_the_builtin_bases_code_already_catches():
+    from passport.core import NotAStrategyError
+    from passport.core import StrategyConflictError
+    from passport.core.adapters import BodyError
+
+    assert issubclass(StrategyConflictError, LookupError)
+    assert issubclass(NotAStrategyError, TypeError)
+    assert issubclass(BodyError, ValueError)
 
 
 def test_unknown_strategy_error_is_a_lookup_error():

@@ -39,6 +39,7 @@ import functools
 import logging
 import random
 import sys
+import threading
 import time
 from collections.abc import Iterable
 from collections.abc import Mapping
@@ -397,8 +398,13 @@ def _parallel(
     random.Random(0).shuffle(jobs)  # interleave different requests; seeded, so failures reproduce
     interval = sys.getswitchinterval()
     sys.setswitchinterval(1e-5)  # switch threads often, so shared-state bugs surface
+    workers = max(1, min(concurrency, len(jobs)))
     try:
-        with ThreadPoolExecutor(max_workers=max(1, concurrency)) as pool:
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            # Start every worker first, so the jobs run at once rather than each finishing before
+            # the next thread exists (on a loaded machine a shared-state race would then hide).
+            ready = threading.Barrier(workers)
+            list(pool.map(lambda _: ready.wait(timeout=10), range(workers)))
             threaded = list(pool.map(check.run_sync, jobs))
     finally:
         sys.setswitchinterval(interval)

@@ -173,7 +173,10 @@ class Guard:
         result: Outcome | Response | None = outcome
         if apply:
             opts = self.opts
-            if outcome.action != "success":
+            action = outcome.action
+            if action == "pass":  # the route goes on as it is
+                result = None
+            elif action != "success":
                 result = settle(request, outcome, opts)
             else:
                 # Success is applied here, in the flow: login and the info transformers are user code.

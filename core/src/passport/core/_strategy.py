@@ -72,7 +72,8 @@ class Strategy:
         other rules (a bearer strategy builds RFC 6750 challenges).
         """
         user, info = result
+        attempt = CURRENT.get() or current("verified()", self)  # routed as success() and fail() are
         if user is None:
-            self.fail({"message": info} if isinstance(info, str) else info)
+            attempt.fail({"message": info} if isinstance(info, str) else info, None)
         else:
-            self.success(user, info)
+            attempt.success(user, info)

@@ -54,7 +54,7 @@ def call_verify(verify: Callable[..., Any], *args: Any) -> Ready[VerifyResult] |
     if async_mode:
         mode = call_mode(verify)
         if mode != "inline":
-            return Pending(verify, args, mode == "await")
+            return Pending((verify, args, mode == "await"))
     result = verify(*args)
     if result is None or result is False:
         return Ready(_NO_USER)
@@ -62,7 +62,7 @@ def call_verify(verify: Callable[..., Any], *args: Any) -> Ready[VerifyResult] |
         if not is_awaitable(result):
             return Ready((result, None))
         if async_mode:  # a nonblocking function that handed back an awaitable after all
-            return Pending(_settle, (result,), True)
+            return Pending((_settle, (result,), True))
         result = run_sync(result)
     return Ready(normalize_verify_result(result))
 
@@ -71,21 +71,20 @@ async def _settle(awaitable: Awaitable[Any]) -> Any:
     return await awaitable
 
 
-class Pending(Awaitable[VerifyResult]):
-    """A verification that needs the event loop (async mode)."""
+class Pending(tuple[Callable[..., Any], tuple[Any, ...], bool]):
+    """A verification that needs the event loop (async mode): ``(verify, args, is_async)``.
 
-    __slots__ = ("_args", "_is_async", "_verify")
+    A tuple, built in C: one is made for every verification in an async app.
+    """
 
-    def __init__(self, verify: Callable[..., Any], args: tuple[Any, ...], is_async: bool = False) -> None:
-        self._verify = verify
-        self._args = args
-        self._is_async = is_async  # an async def verify: awaited here, one coroutine fewer than acall
+    __slots__ = ()
 
     def __await__(self) -> Any:
         return self._result().__await__()
 
     async def _result(self) -> VerifyResult:
-        return normalize_verify_result(await acall(self._verify, *self._args))
+        verify, args, _ = self
+        return normalize_verify_result(await acall(verify, *args))
 
     async def then(self, fn: Callable[[VerifyResult], Any]) -> None:
         """Verify, then call ``fn`` with ``(user_or_None, info)`` (called, this gives a coroutine).
@@ -93,11 +92,15 @@ class Pending(Awaitable[VerifyResult]):
         When ``fn`` hands back an awaitable (it chained another ``call_verify(...).then(...)``),
         that is awaited too, as in sync mode, where :meth:`Ready.then` returns it.
         """
-        if self._is_async:
-            result = await self._verify(*self._args)
+        verify, args, is_async = self
+        # An async def verify is awaited here: one coroutine fewer than through acall.
+        result = await verify(*args) if is_async else await acall(verify, *args)
+        if result is None or result is False:
+            chained = fn(_NO_USER)
+        elif type(result) is not tuple:  # the common "here is the user": no normalisation call
+            chained = fn((result, None))
         else:
-            result = await acall(self._verify, *self._args)
-        chained = fn(normalize_verify_result(result))
+            chained = fn(normalize_verify_result(result))
         if chained is not None and is_awaitable(chained):
             await chained
 

@@ -9,7 +9,6 @@ from typing import final
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.types import Scope
 
 from passport.core import Guard
 from passport.core import PassportError
@@ -49,7 +48,13 @@ class StarletteGuard:
                 raise
             raise error from exc
         if response is None:
-            self._expose(request.scope, passport_request)
+            # auth_info (and the assign_property value) on request.state: through scope["state"],
+            # the dict request.state wraps, not a State object per request.
+            state = scope.setdefault("state", {})
+            state["auth_info"] = passport_request.auth_info
+            prop = self._property
+            if prop is not None:
+                state[prop] = getattr(passport_request, prop, None)
         return passport_request, response
 
     async def __call__(self, request: Request) -> Any:
@@ -70,14 +75,6 @@ class StarletteGuard:
             return await endpoint(request) if is_async else await run_in_threadpool(endpoint, request)
 
         return guarded
-
-    def _expose(self, scope: Scope, passport_request: StarletteRequest) -> None:
-        """Put ``auth_info`` (and the ``assign_property`` value) on ``request.state``."""
-        # Through scope["state"], the dict request.state wraps, not a State object per request.
-        state = scope.setdefault("state", {})
-        state["auth_info"] = passport_request.auth_info
-        if self._property is not None:
-            state[self._property] = getattr(passport_request, self._property, None)
 
 
 # FastAPI reads a dependency's annotations at run time, and an instance has no globals to resolve

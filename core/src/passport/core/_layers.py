@@ -1,4 +1,4 @@
-"""The user-function chains: serializers, deserializers and auth-info transformers.
+"""The user-function chains: serializers and auth-info transformers (deserializers: ``_session_strategy``).
 
 Each chain is written once, as a flow (see ``_flows``) that yields each call for its driver to
 make, so a sync app never starts an event loop and an async one never blocks.
@@ -75,20 +75,6 @@ def serialize(layers: list[Layer], user: Any, request: Request) -> Flow:
         if not _skips(result):
             return result
     raise SessionError("Failed to serialize user into session")
-
-
-def deserialize(layers: list[Layer], value: Any, request: Request) -> Flow:
-    """The user, or ``None`` when a deserializer says the user is gone (only ``PASS`` hands over).
-
-    :raises SessionError: every deserializer passed.
-    """
-    for fn, takes_request in layers:
-        step: Step = [fn, (request, value) if takes_request else (value,)]
-        yield step
-        result = step[0]
-        if result is not PASS:
-            return None if result is False else result
-    raise SessionError("Failed to deserialize user out of session")
 
 
 def transform(layers: list[Layer], info: Any, request: Request) -> Flow:

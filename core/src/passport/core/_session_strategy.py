@@ -10,8 +10,9 @@ from typing import Any
 from ._errors import MISSING_SESSION
 from ._errors import SessionError
 from ._flows import Flow
+from ._flows import Step
 from ._flows import Steps
-from ._layers import deserialize
+from ._layers import PASS
 from ._session import KEY
 from ._session import forget_user
 from ._strategy import Strategy
@@ -48,8 +49,20 @@ class SessionStrategy(Strategy):
         return Steps((self._restore(request, value),))  # type: ignore[return-value]
 
     def _restore(self, request: Request, value: Any) -> Flow:
-        user = yield from deserialize(self._registry.deserializers, value, request)
-        if user is None:  # the account is gone: log out quietly
+        """The deserializer chain: the first answer other than ``PASS`` is the user, and ``None``
+        or ``False`` means the account is gone.
+
+        :raises SessionError: every deserializer passed.
+        """
+        for fn, takes_request in self._registry.deserializers:
+            step: Step = [fn, (request, value) if takes_request else (value,)]
+            yield step
+            user = step[0]
+            if user is not PASS:
+                break
+        else:
+            raise SessionError("Failed to deserialize user out of session")
+        if user is None or user is False:  # the account is gone: log out quietly
             forget_user(request.session)  # type: ignore[arg-type]  # authenticate() checked it
         else:
             request.user = user

@@ -158,7 +158,7 @@ def run_sync(awaitable: Awaitable[T]) -> T:
     the app set with ``asyncio.set_event_loop``) is left as it was.
     """
     if type(awaitable) is Ready:
-        return awaitable.value  # type: ignore[no-any-return]
+        return awaitable[0]  # type: ignore[no-any-return]
     if _get_running_loop() is not None:
         if inspect.iscoroutine(awaitable):
             awaitable.close()
@@ -221,22 +221,26 @@ async def acall(fn: Callable[..., Any], *args: Any) -> Any:
     return result
 
 
-class Ready(Awaitable[T]):
-    """An awaitable whose value is already known: awaiting it never suspends."""
+class Ready(tuple[T]):
+    """An awaitable whose value is already known: awaiting it never suspends.
 
-    __slots__ = ("value",)
+    ``Ready((value,))``: a one-item tuple, built in C, since sync apps make one per verification.
+    """
 
-    def __init__(self, value: T) -> None:
-        self.value = value
+    __slots__ = ()
+
+    @property
+    def value(self) -> T:
+        return self[0]
 
     def __await__(self) -> Any:
         return self._result()
 
     def _result(self) -> Any:
-        return self.value
+        return self[0]
         yield  # type: ignore[unreachable]  # makes this a generator that finishes at once
 
     def then(self, fn: Callable[[T], Any]) -> Any:
         """Call ``fn`` with the value now and return what it returns: ``None``, or an awaitable
         (another ``call_verify(...).then(...)``, say) for ``authenticate`` to return in turn."""
-        return fn(self.value)
+        return fn(self[0])

@@ -57,14 +57,14 @@ def call_verify(verify: Callable[..., Any], *args: Any) -> Ready[VerifyResult] |
             return Pending((verify, args, mode == "await"))
     result = verify(*args)
     if result is None or result is False:
-        return Ready(_NO_USER)
+        return Ready((_NO_USER,))
     if type(result) is not tuple:  # the common "here is the user": no normalisation call
         if not is_awaitable(result):
-            return Ready((result, None))
+            return Ready(((result, None),))
         if async_mode:  # a nonblocking function that handed back an awaitable after all
             return Pending((_settle, (result,), True))
         result = run_sync(result)
-    return Ready(normalize_verify_result(result))
+    return Ready((normalize_verify_result(result),))
 
 
 async def _settle(awaitable: Awaitable[Any]) -> Any:
@@ -115,4 +115,4 @@ def call_function(fn: Callable[..., Any], *args: Any) -> Awaitable[Any]:
     """
     if _get_running_loop() is not None:
         return acall(fn, *args)
-    return Ready(call_sync(fn, *args))
+    return Ready((call_sync(fn, *args),))

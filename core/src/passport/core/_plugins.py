@@ -28,6 +28,7 @@ from ._errors import PluginError
 
 if TYPE_CHECKING:
     from ._actions import Outcome
+    from ._request import Request
 
 logger = logging.getLogger("passport.plugins")
 
@@ -153,7 +154,7 @@ class PluginHost:
                     break
         return answers
 
-    def refuse(self, request: Any, strategies: Sequence[str]) -> hookspecs.Refusal | None:
+    def refuse(self, request: Request, strategies: Sequence[str]) -> hookspecs.Refusal | None:
         """The first plugin refusal for this attempt, or ``None``."""
         for plugin, answer in self._each(_REFUSE, {"request": request, "strategies": strategies}):
             if not isinstance(answer, hookspecs.Refusal):
@@ -164,21 +165,21 @@ class PluginHost:
             return answer
         return None
 
-    def started(self, request: Any, strategies: Sequence[str]) -> None:
+    def started(self, request: Request, strategies: Sequence[str]) -> None:
         self._each("passport_attempt_started", {"request": request, "strategies": strategies})
 
-    def strategy_outcome(self, request: Any, outcome: Outcome) -> None:
+    def strategy_outcome(self, request: Request, outcome: Outcome) -> None:
         status = outcome.status if outcome.action in ("fail", "redirect") else None
         self._each(
             "passport_strategy_outcome",
             {"request": request, "strategy": outcome.strategy, "action": outcome.action, "status": status},
         )
 
-    def finished(self, request: Any, strategies: Sequence[str], outcome: Outcome) -> None:
+    def finished(self, request: Request, strategies: Sequence[str], outcome: Outcome) -> None:
         self._each("passport_attempt_finished", {"request": request, "strategies": strategies, "outcome": outcome})
 
-    def login(self, request: Any, user: Any, session: bool) -> None:
+    def login(self, request: Request, user: Any, session: bool) -> None:
         self._each("passport_login", {"request": request, "user": user, "session": session})
 
-    def logout(self, request: Any, user: Any) -> None:
+    def logout(self, request: Request, user: Any) -> None:
         self._each("passport_logout", {"request": request, "user": user})

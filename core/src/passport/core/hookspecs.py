@@ -27,6 +27,7 @@ import pluggy
 
 if TYPE_CHECKING:
     from ._actions import Outcome
+    from ._request import Request
 
 __all__ = [
     "Refusal",
@@ -77,7 +78,7 @@ class Refusal:
 
 
 @hookspec(firstresult=True)
-def passport_refuse_attempt(request: Any, strategies: Sequence[str]) -> Refusal | None:
+def passport_refuse_attempt(request: Request, strategies: Sequence[str]) -> Refusal | None:
     """Stop an attempt before any strategy runs (rate limiting, lockout, maintenance).
 
     :param request: the framework-neutral request.
@@ -88,7 +89,7 @@ def passport_refuse_attempt(request: Any, strategies: Sequence[str]) -> Refusal 
 
 
 @hookspec
-def passport_attempt_started(request: Any, strategies: Sequence[str]) -> None:
+def passport_attempt_started(request: Request, strategies: Sequence[str]) -> None:
     """An attempt begins (it was not refused).
 
     :param request: the framework-neutral request.
@@ -97,7 +98,7 @@ def passport_attempt_started(request: Any, strategies: Sequence[str]) -> None:
 
 
 @hookspec
-def passport_strategy_outcome(request: Any, strategy: str, action: str, status: int | None) -> None:
+def passport_strategy_outcome(request: Request, strategy: str, action: str, status: int | None) -> None:
     """One strategy of the chain acted.
 
     :param request: the framework-neutral request.
@@ -108,7 +109,7 @@ def passport_strategy_outcome(request: Any, strategy: str, action: str, status: 
 
 
 @hookspec
-def passport_attempt_finished(request: Any, strategies: Sequence[str], outcome: Outcome) -> None:
+def passport_attempt_finished(request: Request, strategies: Sequence[str], outcome: Outcome) -> None:
     """The chain is over (before the outcome is applied: login, redirect, response).
 
     Also called for a refused attempt (then ``outcome.refusal`` is the :class:`Refusal`, and
@@ -124,7 +125,7 @@ def passport_attempt_finished(request: Any, strategies: Sequence[str], outcome: 
 
 
 @hookspec
-def passport_login(request: Any, user: Any, session: bool) -> None:
+def passport_login(request: Request, user: Any, session: bool) -> None:
     """A user was logged in (after the session was regenerated and the user serialized).
 
     :param request: the framework-neutral request.
@@ -134,7 +135,7 @@ def passport_login(request: Any, user: Any, session: bool) -> None:
 
 
 @hookspec
-def passport_logout(request: Any, user: Any) -> None:
+def passport_logout(request: Request, user: Any) -> None:
     """A user was logged out (the session no longer holds them).
 
     :param request: the framework-neutral request.

@@ -24,11 +24,15 @@ import secrets
 import time
 from collections.abc import Mapping
 from collections.abc import MutableMapping
+from typing import TYPE_CHECKING
 from typing import Any
 from typing import Protocol
 from typing import final
 
 from passport.core import SessionError
+
+if TYPE_CHECKING:
+    from passport.core import Request
 
 __all__ = ["INVALID_STATE", "NO_SESSION", "UNABLE_TO_VERIFY", "SessionStateStore", "StateStore"]
 
@@ -47,9 +51,9 @@ VerifyAnswer = tuple[bool, str | None, Any]
 class StateStore(Protocol):
     """The protocol of a custom ``store=``; each method may also be ``async def``."""
 
-    def store(self, request: Any, meta: Mapping[str, Any]) -> Any: ...
+    def store(self, request: Request, meta: Mapping[str, Any]) -> Any: ...
 
-    def verify(self, request: Any, handle: str | None, meta: Mapping[str, Any]) -> Any: ...
+    def verify(self, request: Request, handle: str | None, meta: Mapping[str, Any]) -> Any: ...
 
 
 def _now() -> float:
@@ -62,7 +66,7 @@ def _provider(meta: Mapping[str, Any]) -> str:
     return hashlib.sha256(where.encode("utf-8", "surrogatepass")).hexdigest()[:16]
 
 
-def _session(request: Any) -> MutableMapping[str, Any]:
+def _session(request: Request) -> MutableMapping[str, Any]:
     session = getattr(request, "session", None)
     if session is None:
         raise SessionError(NO_SESSION)
@@ -124,7 +128,7 @@ class SessionStateStore:
         else:
             session.pop(self.key, None)
 
-    def store(self, request: Any, meta: Mapping[str, Any]) -> str:
+    def store(self, request: Request, meta: Mapping[str, Any]) -> str:
         """Record a new pending flow and return its handle (the ``state`` to send)."""
         session = _session(request)
         current = session.get(self.key)
@@ -145,7 +149,7 @@ class SessionStateStore:
         self._write(session, slot, pending[-self.max_pending :])
         return handle
 
-    def verify(self, request: Any, handle: str | None, meta: Mapping[str, Any]) -> VerifyAnswer:
+    def verify(self, request: Request, handle: str | None, meta: Mapping[str, Any]) -> VerifyAnswer:
         """Consume the pending flow ``handle`` names; see the class docstring for the rules."""
         session = _session(request)
         current = session.get(self.key)
@@ -178,8 +182,8 @@ class SessionStateStore:
 class NullStateStore:
     """``state=False``: no state is sent and every callback is accepted (no CSRF protection)."""
 
-    def store(self, request: Any, meta: Mapping[str, Any]) -> None:
+    def store(self, request: Request, meta: Mapping[str, Any]) -> None:
         return None
 
-    def verify(self, request: Any, handle: str | None, meta: Mapping[str, Any]) -> VerifyAnswer:
+    def verify(self, request: Request, handle: str | None, meta: Mapping[str, Any]) -> VerifyAnswer:
         return True, None, None

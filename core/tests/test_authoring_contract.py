@@ -10,12 +10,13 @@ from __future__ import annotations
 import pytest
 
 from passport.core import Passport
+from passport.core import Strategy  # the example's `from passport.core import Strategy, call_verify`
+from passport.core import call_verify
 from passport.strategy_runner import arun_strategy
 from passport.strategy_runner import make_request
 from passport.strategy_runner import run_strategy
 
 # -- docs/authoring.md (0.1), section 3, verbatim ------------------------------------------------
-from passport.core import Strategy, call_verify  # noqa: E402, I001
 
 
 class AcmeStrategy(Strategy):

@@ -401,6 +401,16 @@ def build_flask() -> flask.Flask:
         await auth.alogout_user()
         return _flask_state()
 
+    @app.post("/reread")
+    @auth.authenticate("apikey", session=False)
+    def reread() -> Any:  # the view reads the body again, after the guard did
+        request = flask.request
+        return {
+            "raw": request.get_data(as_text=True),
+            "json": request.get_json(silent=True),
+            "form": {**request.form.to_dict(flat=False), **{k: [f.filename] for k, f in request.files.items()}},
+        }
+
     return app
 
 
@@ -466,6 +476,22 @@ def _session_views(auth: PassportStarlette) -> dict[str, Any]:
     }
 
 
+async def _reread(request: Request) -> dict[str, Any]:
+    """What the endpoint reads from the body itself, after the guard read it."""
+    raw = await request.body()
+    kind = request.headers.get("content-type", "")
+    form: dict[str, list[Any]] = {}
+    if kind.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
+        async with request.form() as parsed_form:  # closes the uploaded files' spools
+            for name, value in parsed_form.multi_items():
+                form.setdefault(name, []).append(value if isinstance(value, str) else value.filename)
+    parsed = None
+    if kind.startswith("application/json"):
+        with contextlib.suppress(ValueError):
+            parsed = await request.json()
+    return {"raw": raw.decode("utf-8", "replace"), "json": parsed, "form": form}
+
+
 def _starlette_view(kind: str) -> Any:
     if kind == "async":
 
@@ -496,7 +522,12 @@ def build_starlette() -> Starlette:
         await auth.login_required(request)  # raises passport's redirect for anonymous users
         return JSONResponse(_asgi_state(request))
 
+    async def reread(request: Request) -> Any:
+        return JSONResponse(await _reread(request))
+
+    reread_guard = auth.authenticate("apikey", session=False)
     routes += [
+        StarletteRoute("/reread", reread_guard.protect(reread), methods=["POST"]),
         StarletteRoute("/me", whoami),
         StarletteRoute("/protected", protected),
         StarletteRoute("/protected/{rest:path}", protected),
@@ -549,6 +580,12 @@ def build_fastapi() -> FastAPI:
         if user != answer["user"]:
             answer["dependency returned"] = user
         return answer
+
+    reread_guard = auth.authenticate("apikey", session=False)
+
+    @app.post("/reread")
+    async def reread(request: Request, user: Annotated[Any, Depends(reread_guard)]) -> Any:
+        return await _reread(request)
 
     app.add_api_route("/protected", protected, methods=["GET"])
     app.add_api_route("/protected/{rest:path}", protected, methods=["GET"])

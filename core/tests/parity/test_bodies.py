@@ -2,6 +2,7 @@
 
 import pytest
 from parity._support import ANN
+from parity._support import API_KEY
 from parity._support import MAX_BODY
 from parity._support import MIB
 from parity._support import CountingBody
@@ -202,3 +203,30 @@ def test_json_keeps_its_types(client):
 
 def test_a_repeated_form_field_arrives_as_a_list(client):
     assert _echoed_body(client, b"a=1&a=2&b=%C3%A9&c=", FORM) == {"a": ["1", "2"], "b": "é", "c": ""}
+
+
+# -- the view reads the body again -----------------------------------------------------------------
+
+
+def test_the_view_reads_a_json_body_the_guard_already_read(client):
+    sent = b'{"id": 1, "note": "\xc3\xa9"}'
+    response = client.post("/reread", content=sent, headers={"X-API-Key": API_KEY, "Content-Type": "application/json"})
+    assert response.status_code == 200, response.text
+    assert response.json() == {"raw": sent.decode(), "json": {"id": 1, "note": "é"}, "form": {}}
+
+
+def test_the_view_reads_a_form_the_guard_already_read(client):
+    response = client.post("/reread", data={"a": ["1", "2"], "b": "x y"}, headers={"X-API-Key": API_KEY})
+    assert response.status_code == 200, response.text
+    assert response.json()["form"] == {"a": ["1", "2"], "b": ["x y"]}
+
+
+def test_the_view_reads_a_multipart_form_and_its_file_after_the_guard(client):
+    response = client.post(
+        "/reread",
+        data={"note": "hi"},
+        files={"upload": ("report.txt", b"contents", "text/plain")},
+        headers={"X-API-Key": API_KEY},
+    )
+    assert response.status_code == 200, response.text
+    assert response.json()["form"] == {"note": ["hi"], "upload": ["report.txt"]}

@@ -211,3 +211,32 @@ def test_authorize_always_assigns_the_account_whatever_assign_property_says(clie
 
 def test_a_failed_authorize_is_a_401(client):
     assert refusal_of(client.get("/link")) == refused(401)
+
+
+# -- a session never grows without bound ------------------------------------------------------------
+
+
+def test_unread_failure_flashes_keep_only_the_newest_twenty(client):
+    for _ in range(200):  # an attacker's failed logins, or a user who never reads the page
+        client.get("/flash/failure/true")
+    client.get("/flash/failure/string")
+    flashes = client.get("/flashes").json()["flashes"]
+    assert len(flashes) == 20
+    assert flashes[-1] == ["error", "Try again."]
+
+
+def test_session_messages_keep_only_the_newest_twenty(client):
+    for _ in range(200):
+        client.get("/message/failure/true")
+    client.get("/message/failure/string")
+    messages = client.get("/messages").json()["messages"]
+    assert len(messages) == 20
+    assert messages[-1] == "Try again."
+
+
+def test_two_hundred_failed_logins_leave_the_session_cookie_small(client):
+    for _ in range(200):
+        client.get("/flash/failure/true")
+        client.get("/message/failure/true")
+    cookie = next(c for c in client.cookies.jar if c.name == "session")
+    assert len(cookie.value) < 2000  # browsers drop a cookie over 4 kB: every later request would be anonymous

@@ -25,6 +25,11 @@ if TYPE_CHECKING:
 
 KEY: Final = "passport"
 
+MAX_QUEUED_MESSAGES: Final = 20
+"""How many ``*_message`` strings (and, in the adapters, unread flashes) a session keeps: the
+newest ones. Without a bound, every failed login would grow a cookie session until browsers
+drop it (4 kB)."""
+
 
 # -- the steps ------------------------------------------------------------------------------------
 
@@ -131,6 +136,8 @@ def forget_user(session: MutableMapping[str, Any]) -> None:
 
 
 def push_message(request: Request, message: str) -> None:
+    """Append to ``session["messages"]``, keeping the newest :data:`MAX_QUEUED_MESSAGES`."""
     session = session_of(request)
     messages = session.get("messages")
-    session["messages"] = [*messages, message] if isinstance(messages, list) else [message]
+    queued = [*messages, message] if isinstance(messages, list) else [message]
+    session["messages"] = queued[-MAX_QUEUED_MESSAGES:]

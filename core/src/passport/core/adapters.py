@@ -26,6 +26,7 @@ from ._response import error_response
 from ._response import error_status
 from ._response import login_required_response
 from ._response import redirect_response
+from ._session import MAX_QUEUED_MESSAGES
 from ._urls import iri_to_uri
 
 __all__ = [
@@ -34,6 +35,7 @@ __all__ = [
     "JSON",
     "MAX_BODY_BYTES",
     "MAX_FIELDS",
+    "MAX_QUEUED_MESSAGES",
     "MULTIPART",
     "BodyError",
     "Headers",

@@ -17,6 +17,7 @@ from flask.sessions import NullSession
 from flask.sessions import SessionMixin
 from werkzeug.local import LocalProxy
 
+from passport.core.adapters import MAX_QUEUED_MESSAGES
 from passport.core.adapters import BodyError
 from passport.core.adapters import Headers
 from passport.core.adapters import body_kind
@@ -104,7 +105,14 @@ class FlaskRequest:
             raise http_error(exc) from None  # type: ignore[misc]  # a BodyError always has a status
 
     def flash(self, message: str, category: str = "message") -> None:
+        """Flask's ``flash``; of the flashes not read yet, the session keeps the newest
+        ``MAX_QUEUED_MESSAGES``."""
         flask.flash(message, category)
+        session = self.session
+        if session is not None:
+            flashes = session.get("_flashes")
+            if isinstance(flashes, list) and len(flashes) > MAX_QUEUED_MESSAGES:
+                session["_flashes"] = flashes[-MAX_QUEUED_MESSAGES:]
 
     def regenerate_session(self) -> None:
         """Start a fresh session: a new id where the session interface can issue one, else cleared."""

@@ -18,6 +18,7 @@ from starlette.requests import Request
 from starlette.types import Scope
 
 from passport.core.adapters import BODY_METHODS
+from passport.core.adapters import MAX_QUEUED_MESSAGES
 from passport.core.adapters import BodyError
 from passport.core.adapters import aread_body
 from passport.core.adapters import body_kind
@@ -163,10 +164,11 @@ class StarletteRequest:
             raise http_error(exc) from None  # type: ignore[misc]  # a BodyError always has a status
 
     def flash(self, message: str, category: str = "message") -> None:
-        """Keep a flash message in the session until :func:`get_flashed_messages` reads it."""
+        """Keep a flash message in the session until :func:`get_flashed_messages` reads it (the
+        newest ``MAX_QUEUED_MESSAGES`` of those not read yet)."""
         session = self.session
         if session is not None:
-            session[FLASHES] = [*session.get(FLASHES, ()), [category, message]]
+            session[FLASHES] = [*session.get(FLASHES, ()), [category, message]][-MAX_QUEUED_MESSAGES:]
 
     def regenerate_session(self) -> None:
         """Start a fresh session: a new id when a ``regenerate_session`` hook is set, else cleared."""

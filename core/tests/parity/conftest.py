@@ -303,6 +303,7 @@ ROUTES = [
     Route("/local", "local", methods=("POST",)),
     Route("/api/key", "apikey", API),
     Route("/api/bearer", "bearer", API),
+    Route("/api/bearer/form", "bearer", API, methods=("POST",)),
     Route("/api/either", ("bearer", "apikey"), API),
     # the request contract
     Route("/echo/{rest:path}", "echo", {**API, "tag": "parity"}, methods=("GET", "POST", "PUT", "PATCH", "DELETE")),

@@ -2,6 +2,7 @@
 
 from parity._support import ANN
 from parity._support import BOB
+from parity._support import TOKEN
 from parity._support import refusal_of
 from parity._support import refused
 from parity._support import state
@@ -93,3 +94,14 @@ def test_a_chain_without_credentials_sends_only_the_string_challenges(client):
 def test_a_bad_bearer_header_wins_over_a_missing_api_key(client):
     response = client.get("/api/either", headers={"Authorization": "Bearer"})
     assert refusal_of(response) == refused(400, INVALID_REQUEST)
+
+
+def test_51_a_bearer_token_in_the_query_is_not_read_by_default(client):
+    response = client.get(f"/api/bearer?access_token={TOKEN}")
+    assert response.status_code == 401
+    assert response.headers.get_list("WWW-Authenticate") == ['Bearer realm="Users"']
+
+
+def test_51_a_bearer_token_in_the_form_body_is_not_read_by_default(client):
+    response = client.post("/api/bearer/form", data={"access_token": TOKEN})
+    assert response.status_code == 401

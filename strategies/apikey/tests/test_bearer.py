@@ -60,14 +60,34 @@ def test_the_scheme_is_case_insensitive(scheme: str) -> None:
     assert run_strategy(BearerStrategy(accept), request({"Authorization": f"{scheme} {TOKEN}"})).user == USER
 
 
-def test_a_token_in_the_form_body_authenticates() -> None:
-    result = run_strategy(BearerStrategy(accept), request(body={"access_token": TOKEN}))
+def test_a_token_in_the_form_body_authenticates_when_the_app_allows_it() -> None:
+    result = run_strategy(BearerStrategy(accept, allow_body=True), request(body={"access_token": TOKEN}))
     assert (result.action, result.user) == ("success", USER)
 
 
-def test_a_token_in_the_query_authenticates() -> None:
-    result = run_strategy(BearerStrategy(accept), request(url=f"/?access_token={TOKEN}"))
+def test_a_token_in_the_query_authenticates_when_the_app_allows_it() -> None:
+    result = run_strategy(BearerStrategy(accept, allow_query=True), request(url=f"/?access_token={TOKEN}"))
     assert (result.action, result.user) == ("success", USER)
+
+
+@pytest.mark.parametrize(
+    ("body", "url"),
+    [
+        pytest.param({"access_token": TOKEN}, "/", id="form body"),
+        pytest.param(None, f"/?access_token={TOKEN}", id="query"),
+    ],
+)
+def test_51_by_default_a_token_outside_the_header_is_not_read(body: Any, url: str) -> None:
+    """RFC 6750 §2.3: a token in a URL ends in access logs; body and query are opt-in."""
+    verify = Spy(accept)
+    result = run_strategy(BearerStrategy(verify), request(body=body, url=url))
+    assert (result.action, result.challenge, result.status) == ("fail", 'Bearer realm="Users"', None)
+    assert verify.calls == []
+
+
+def test_51_a_query_token_beside_a_header_token_is_ignored_unless_allowed() -> None:
+    result = run_strategy(BearerStrategy(accept), request({"Authorization": f"Bearer {TOKEN}"}, url="/?access_token=x"))
+    assert result.user == USER
 
 
 def test_no_credentials_fail_with_the_realm_challenge_and_no_status() -> None:
@@ -115,7 +135,8 @@ def test_another_two_part_scheme_is_not_ours_and_fails_with_the_plain_challenge(
 
 
 def test_another_two_part_scheme_does_not_block_a_body_token() -> None:
-    result = run_strategy(BearerStrategy(accept), request({"Authorization": "Basic abc"}, {"access_token": TOKEN}))
+    strategy = BearerStrategy(accept, allow_body=True)
+    result = run_strategy(strategy, request({"Authorization": "Basic abc"}, {"access_token": TOKEN}))
     assert result.user == USER
 
 
@@ -149,7 +170,7 @@ def test_a_malformed_authorization_header_is_a_400_invalid_request(header: str) 
 )
 def test_a_token_in_more_than_one_place_is_a_400_invalid_request(headers: Any, body: Any, url: str) -> None:
     verify = Spy(accept)
-    result = run_strategy(BearerStrategy(verify), request(headers, body, url))
+    result = run_strategy(BearerStrategy(verify, allow_body=True, allow_query=True), request(headers, body, url))
     assert_bad_request(result)
     assert verify.calls == []
 
@@ -172,7 +193,8 @@ def test_the_400_challenge_names_the_configured_realm_and_scope() -> None:
 )
 def test_a_token_that_is_not_one_string_is_a_400_invalid_request(body: Any, url: str) -> None:
     verify = Spy(accept)
-    assert_bad_request(run_strategy(BearerStrategy(verify), request(body=body, url=url)))
+    strategy = BearerStrategy(verify, allow_body=True, allow_query=True)
+    assert_bad_request(run_strategy(strategy, request(body=body, url=url)))
     assert verify.calls == []
 
 
@@ -202,6 +224,8 @@ def test_route_realm_and_scope_options_are_ignored() -> None:
         ({"scope": ["read", ""]}, TypeError),
         ({"scope": ["read\n"]}, ValueError),
         ({"pass_request": "yes"}, TypeError),
+        ({"allow_body": 1}, TypeError),
+        ({"allow_query": "yes"}, TypeError),
     ],
 )
 def test_malformed_options_are_refused_at_construction(options: dict[str, Any], error: type) -> None:
@@ -212,7 +236,7 @@ def test_malformed_options_are_refused_at_construction(options: dict[str, Any], 
 def test_the_configuration_is_readable() -> None:
     strategy = BearerStrategy(accept, realm="api", scope="read")
     assert (strategy.realm, strategy.scope) == ("api", ("read",))
-    assert repr(strategy) == "<BearerStrategy realm='api' scope=['read']>"
+    assert repr(strategy) == "<BearerStrategy realm='api' scope=['read'] allow_body=False allow_query=False>"
 
 
 # -- verify.test.js ----------------------------------------------------------------------------

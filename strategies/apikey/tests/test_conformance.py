@@ -41,7 +41,7 @@ def test_apikey_strategy_with_a_prefix_and_query_conforms() -> None:
 
 def test_bearer_strategy_conforms() -> None:
     report = check_strategy(
-        BearerStrategy(verify_token, scope=["read"]),
+        BearerStrategy(verify_token, scope=["read"], allow_query=True),
         requests={
             "valid": {"headers": {"Authorization": f"Bearer {TOKEN}"}},
             "wrong": {"headers": {"Authorization": "Bearer tok_wrong_wrong"}},
@@ -52,3 +52,16 @@ def test_bearer_strategy_conforms() -> None:
     assert report.results["valid"].action == "success"
     assert report.results["wrong"].status is None or report.results["wrong"].status == 401
     assert report.results["two locations"].status == 400
+
+
+def test_bearer_strategy_with_the_default_locations_conforms() -> None:
+    report = check_strategy(
+        BearerStrategy(verify_token),
+        requests={
+            "valid": {"headers": {"Authorization": f"Bearer {TOKEN}"}},
+            "query only": {"query": {"access_token": TOKEN}},
+        },
+        secrets=[TOKEN],
+    )
+    assert report.results["valid"].action == "success"
+    assert report.results["query only"].action == "fail"

@@ -1,4 +1,4 @@
-"""BearerStrategy: OAuth 2.0 bearer tokens as RFC 6750 sends them (header, form body, query)."""
+"""BearerStrategy: OAuth 2.0 bearer tokens as RFC 6750 sends them (header; form body and query opt-in)."""
 
 from __future__ import annotations
 
@@ -40,8 +40,11 @@ def _granted(info: Any) -> frozenset[str]:
 class BearerStrategy(Strategy):
     """Authenticate with an OAuth 2.0 bearer token (RFC 6750), as Passport-http-bearer does.
 
-    The token is read from ``Authorization: Bearer <token>`` (scheme case-insensitive), the
-    ``access_token`` body field, or the ``access_token`` query parameter. ``verify(token)`` (or
+    The token is read from ``Authorization: Bearer <token>`` (scheme case-insensitive) and, only
+    when the app opts in, from the ``access_token`` form-body field (``allow_body=True``) or the
+    ``access_token`` query parameter (``allow_query=True``). RFC 6750 §2.3 says clients SHOULD
+    NOT put a token in a URL, where access logs and ``Referer`` headers keep it; a location
+    that is not allowed is not read at all. ``verify(token)`` (or
     ``verify(request, token)`` with ``pass_request=True``), ``def`` or ``async def``, returns
     the user, ``None``/``False``, or ``(user_or_false, info)``; ``info`` is conventionally
     ``{"scope": [...]}`` on success and a message (``str`` or ``{"message": ...}``) on rejection.
@@ -72,6 +75,8 @@ class BearerStrategy(Strategy):
     :param scope: the scope(s) named in challenges, as Passport-http-bearer does: a string or a
         list of them. Enforcing a scope is the route's ``required_scope`` option.
     :param pass_request: hand verify the request first.
+    :param allow_body: also read the ``access_token`` field of a form body (RFC 6750 §2.2).
+    :param allow_query: also read the ``access_token`` query parameter (RFC 6750 §2.3).
     :ivar realm: the configured realm.
     :ivar scope: the configured scopes, as a tuple (empty: none).
     :raises TypeError: ``verify`` is missing or not callable, or an option has the wrong type.
@@ -87,14 +92,19 @@ class BearerStrategy(Strategy):
         realm: str = "Users",
         scope: str | list[str] | tuple[str, ...] | None = None,
         pass_request: bool = False,
+        allow_body: bool = False,
+        allow_query: bool = False,
     ) -> None:
         super().__init__()
         if verify is None or not callable(verify):
             raise TypeError("BearerStrategy requires a verify function")
-        if type(pass_request) is not bool:
-            raise TypeError(f"pass_request must be True or False, got {pass_request!r}")
+        for option, value in (("pass_request", pass_request), ("allow_body", allow_body), ("allow_query", allow_query)):
+            if type(value) is not bool:
+                raise TypeError(f"{option} must be True or False, got {value!r}")
         self._verify: Final = verify
         self._pass_request: Final = pass_request
+        self._allow_body: Final = allow_body
+        self._allow_query: Final = allow_query
         self.realm: Final = config_text("realm", realm)
         self.scope: Final = scope_list(scope)
         base = bearer_challenge(realm, self.scope)
@@ -103,7 +113,10 @@ class BearerStrategy(Strategy):
         self._invalid_token: Final = base + ', error="invalid_token"'
 
     def __repr__(self) -> str:
-        return f"<BearerStrategy realm={self.realm!r} scope={list(self.scope)!r}>"
+        return (
+            f"<BearerStrategy realm={self.realm!r} scope={list(self.scope)!r} "
+            f"allow_body={self._allow_body!r} allow_query={self._allow_query!r}>"
+        )
 
     def authenticate(self, request: Request, options: Mapping[str, Any]) -> None | Awaitable[None]:
         """Find exactly one well-formed token, then ask verify (see the class docstring)."""
@@ -120,19 +133,21 @@ class BearerStrategy(Strategy):
             scheme, credentials = parts
             if scheme.isascii() and scheme.lower() == "bearer":
                 token = credentials
-        body = request.body
-        from_body = body.get("access_token") if isinstance(body, Mapping) else None
-        if from_body:
-            if token is not None:
-                self._bad_request()
-                return None
-            token = from_body
-        from_query = request.query.get("access_token")
-        if from_query:
-            if token is not None:
-                self._bad_request()
-                return None
-            token = from_query
+        if self._allow_body:
+            body = request.body
+            from_body = body.get("access_token") if isinstance(body, Mapping) else None
+            if from_body:
+                if token is not None:
+                    self._bad_request()
+                    return None
+                token = from_body
+        if self._allow_query:
+            from_query = request.query.get("access_token")
+            if from_query:
+                if token is not None:
+                    self._bad_request()
+                    return None
+                token = from_query
         if token is None:
             self.fail(self._missing)
             return None

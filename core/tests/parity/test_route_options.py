@@ -240,3 +240,11 @@ def test_two_hundred_failed_logins_leave_the_session_cookie_small(client):
         client.get("/message/failure/true")
     cookie = next(c for c in client.cookies.jar if c.name == "session")
     assert len(cookie.value) < 2000  # browsers drop a cookie over 4 kB: every later request would be anonymous
+
+
+def test_32_a_passport_redirect_sends_no_referrer(client):
+    """An OAuth callback's URL carries the code: the page a redirect leads to must not get it."""
+    for path in ("/ann/redirect", "/deny/redirect"):
+        response = client.get(path)
+        assert response.status_code == 302
+        assert response.headers["Referrer-Policy"] == "no-referrer"

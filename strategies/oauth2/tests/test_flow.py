@@ -275,6 +275,8 @@ def test_a_guard_redirects_then_logs_the_user_in(make_strategy, browser):
     assert response.status == 302
     assert response.header("Location") == "/"
     assert request.session["passport"]["user"] == "u-1"
+    # Security item 32: the page the callback leads to never learns the callback URL (code, state).
+    assert response.header("Referrer-Policy") == "no-referrer"
 
 
 @pytest.mark.parametrize("scope", ["read write", ["read", "write"]])

@@ -51,10 +51,14 @@ class Response:
 NO_STORE: Final = ("Cache-Control", "no-store")
 """Every response passport makes is about one user's credentials: never cached."""
 
+NO_REFERRER: Final = ("Referrer-Policy", "no-referrer")
+"""A passport redirect often answers a URL that carries a secret (an OAuth callback's ``code``
+and ``state``): the page it leads to must not learn that URL through ``Referer``."""
+
 
 def redirect_response(url: str, status: int = 302) -> Response:
     """A redirect with an empty body; ``url`` (an IRI such as ``/protected/кл``) is sent as a URI."""
-    return Response(status, [("Location", iri_to_uri(url)), ("Content-Length", "0"), NO_STORE], "")
+    return Response(status, [("Location", iri_to_uri(url)), ("Content-Length", "0"), NO_STORE, NO_REFERRER], "")
 
 
 def _plain(status: int, headers: list[tuple[str, str]], text: str | None = None) -> Response:

@@ -25,14 +25,22 @@ def test_a_denied_consent_is_a_401_failure_with_the_description(make_strategy, p
     assert SESSION_KEY not in session  # the denied flow's state is consumed
 
 
-def test_access_denied_without_a_description_fails_without_a_message(make_strategy, browser):
-    result = browser.callback(make_strategy(), "http://app.test/cb?error=access_denied", {})
+def error_callback(strategy, browser, qs, query, session=None):
+    """An error answer to a flow this browser started: the state is the real one."""
+    session = {} if session is None else session
+    first = browser.start(strategy, session)
+    state = qs(first.url)["state"]
+    return browser.callback(strategy, f"http://app.test/cb?{query}&state={state}", session)
+
+
+def test_access_denied_without_a_description_fails_without_a_message(make_strategy, browser, qs):
+    result = error_callback(make_strategy(), browser, qs, "error=access_denied")
     assert (result.action, result.status, result.challenge) == ("fail", None, {})
 
 
-def test_access_denied_with_a_description_uses_it(make_strategy, browser):
-    url = "http://app.test/cb?error=access_denied&error_description=Not%20now"
-    assert browser.callback(make_strategy(), url, {}).message == "Not now"
+def test_access_denied_with_a_description_uses_it(make_strategy, browser, qs):
+    result = error_callback(make_strategy(), browser, qs, "error=access_denied&error_description=Not%20now")
+    assert result.message == "Not now"
 
 
 @pytest.mark.parametrize(
@@ -52,9 +60,9 @@ def test_access_denied_with_a_description_uses_it(make_strategy, browser):
     ],
 )
 def test_other_provider_errors_are_authorization_errors(
-    make_strategy, provider, browser, query, code, message, uri, status
+    make_strategy, provider, browser, qs, query, code, message, uri, status
 ):
-    result = browser.callback(make_strategy(), "http://app.test/cb?code=abc&" + query, {})
+    result = error_callback(make_strategy(), browser, qs, "code=abc&" + query)
     assert result.action == "error"
     assert isinstance(result.error, AuthorizationError)
     assert (result.error.code, result.error.message, result.error.uri, result.error.status) == (
@@ -64,6 +72,24 @@ def test_other_provider_errors_are_authorization_errors(
         status,
     )
     assert provider.token_requests == []
+
+
+PLANTED = "error=access_denied&error_description=Your%20account%20is%20locked%20-%20call%20%2B1%20555%200100"
+
+
+@pytest.mark.parametrize("session", [None, {}], ids=["no session", "a fresh session"])
+def test_29_an_error_callback_without_state_is_refused_and_its_text_is_never_shown(make_strategy, browser, session):
+    result = browser.callback(make_strategy(), f"http://app.test/cb?{PLANTED}", session)
+    assert (result.action, result.status) == ("fail", 403)
+    assert "locked" not in repr(result.message) and "555" not in repr(result.challenge)
+
+
+def test_29_an_error_callback_with_a_forged_state_is_refused_and_its_text_is_never_shown(make_strategy, browser):
+    session = {}
+    browser.start(make_strategy(), session)
+    result = browser.callback(make_strategy(), f"http://app.test/cb?{PLANTED}&state=forged", session)
+    assert (result.action, result.status) == ("fail", 403)
+    assert "locked" not in repr(result.message)
 
 
 def test_an_error_callback_consumes_its_state(make_strategy, provider, browser, qs):
@@ -77,16 +103,17 @@ def test_an_error_callback_consumes_its_state(make_strategy, provider, browser, 
     assert provider.token_requests == []
 
 
-def test_an_error_description_is_cleaned_of_control_characters_and_capped(make_strategy, browser):
-    url = "http://app.test/cb?error=access_denied&error_description=line1%0D%0ALocation:%20x" + "y" * 2000
-    message = browser.callback(make_strategy(), url, {}).message
+def test_an_error_description_is_cleaned_of_control_characters_and_capped(make_strategy, browser, qs):
+    query = "error=access_denied&error_description=line1%0D%0ALocation:%20x" + "y" * 2000
+    message = error_callback(make_strategy(), browser, qs, query).message
     assert "\r" not in message and "\n" not in message
     assert len(message) <= 512
 
 
-def test_an_error_callback_without_a_session_is_still_reported(make_strategy, browser):
-    result = browser.callback(make_strategy(), "http://app.test/cb?error=access_denied", None)
-    assert result.action == "fail"
+def test_an_error_callback_without_state_checking_is_reported_as_the_providers(make_strategy, browser):
+    strategy = make_strategy(state=False, pkce=False)
+    result = browser.callback(strategy, "http://app.test/cb?error=access_denied&error_description=No", None)
+    assert (result.action, result.message) == ("fail", "No")
 
 
 @pytest.mark.parametrize(

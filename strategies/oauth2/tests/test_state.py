@@ -270,7 +270,8 @@ def test_an_error_callback_without_state_leaves_pending_flows_alone(make_strateg
     strategy = make_strategy()
     session = {}
     first = browser.start(strategy, session)
-    assert browser.callback(strategy, "http://app.test/cb?error=access_denied", session).action == "fail"
+    refused = browser.callback(strategy, "http://app.test/cb?error=access_denied", session)
+    assert (refused.action, refused.status) == ("fail", 403)
     assert browser.callback(strategy, browser.consent(first.url), session).action == "success"
 
 

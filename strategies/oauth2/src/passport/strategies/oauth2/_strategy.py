@@ -319,18 +319,38 @@ class OAuth2Strategy(Strategy):
             params["state"] = handle
         self.redirect(authorization_redirect(self._authorization_url, params, self._client_id))
 
-    async def _provider_error(self, request: Request, params: Mapping[str, Any], meta: dict[str, Any]) -> None:
-        # The flow is over either way: consume its state so it cannot be completed later. An error
-        # callback without any state names no flow, so it leaves the pending ones alone.
+    async def _consume_state(self, request: Request, params: Mapping[str, Any], meta: dict[str, Any]) -> Any:
+        """Check and consume the flow's state, then the issuer: the first step of every callback.
+
+        :returns: ``(code_verifier, app_state)`` for a callback of a flow this browser started
+            with this provider, or ``None`` after failing the request with a 403.
+        """
         state = params.get("state")
-        if isinstance(state, str) and state:
-            try:
-                await self._store_call("verify", request, state, meta)
-            except SessionError:
-                pass
+        answer = await self._store_call("verify", request, state if isinstance(state, str) else None, meta)
+        if not (isinstance(answer, tuple) and len(answer) == 3):
+            raise TypeError("a state store's verify() must return (ok, code_verifier_or_None, info)")
+        ok, verifier, app_state = answer
+        if not ok:
+            self.fail(app_state, 403)
+            return None
         problem = issuer_problem(params, self._issuer, self._require_iss)
-        if problem is not None:  # another issuer's error (or an attacker's) is not reported as this one's
+        if problem is not None:  # another issuer's answer (or an attacker's) is not this provider's
             self.fail({"message": problem}, 403)
+            return None
+        return verifier, app_state
+
+    async def _provider_error(self, request: Request, params: Mapping[str, Any], meta: dict[str, Any]) -> None:
+        # An error answer must belong to a flow this browser started, as a code does (security
+        # items 29 and 35): without that check anyone could link a victim to
+        # /callback?error=access_denied&error_description=<text> and plant <text> in their
+        # session; and consuming the state here means the flow cannot be completed afterwards.
+        state = params.get("state")
+        if not (isinstance(state, str) and state) and not isinstance(self._store, NullStateStore):
+            # It names no flow: refused, and the flows this browser has pending are left alone
+            # (a link to /callback?error=x must not cancel a login in progress either).
+            self.fail({"message": UNABLE_TO_VERIFY}, 403)
+            return
+        if await self._consume_state(request, params, meta) is None:
             return
         code = clean_text(params.get("error"))
         description = clean_text(params.get("error_description"))
@@ -348,18 +368,10 @@ class OAuth2Strategy(Strategy):
         callback_url: str | None,
         meta: dict[str, Any],
     ) -> None:
-        state = params.get("state")
-        answer = await self._store_call("verify", request, state if isinstance(state, str) else None, meta)
-        if not (isinstance(answer, tuple) and len(answer) == 3):
-            raise TypeError("a state store's verify() must return (ok, code_verifier_or_None, info)")
-        ok, verifier, app_state = answer
-        if not ok:
-            self.fail(app_state, 403)
+        checked = await self._consume_state(request, params, meta)
+        if checked is None:
             return
-        problem = issuer_problem(params, self._issuer, self._require_iss)
-        if problem is not None:
-            self.fail({"message": problem}, 403)
-            return
+        verifier, app_state = checked
         if self._pkce and not verifier:
             self.fail({"message": UNABLE_TO_VERIFY}, 403)
             return

@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING
 from typing import Any
 from urllib.parse import urlsplit
 
-from passport.core import SessionError
 from passport.core import Strategy
 from passport.core import call_function
 from passport.core import call_verify

@@ -85,18 +85,23 @@ def test_the_incoming_query_cannot_inject_or_duplicate_parameters(qs):
 
 
 def test_a_relative_callback_is_resolved_against_the_request_url():
-    url = redirect(strategy(callback_url="/auth/example/callback"), url="https://www.example.net/login")
+    strategy_ = strategy(callback_url="/auth/example/callback", allowed_hosts=["www.example.net"])
+    url = redirect(strategy_, url="https://www.example.net/login")
     assert f"redirect_uri={ENC_CALLBACK}&" in url
 
 
 def test_a_route_relative_callback_is_resolved_too():
-    url = redirect(strategy(), url="https://www.example.net/login", options={"callback_url": "/auth/example/callback"})
+    url = redirect(
+        strategy(allowed_hosts=["www.example.net"]),
+        url="https://www.example.net/login",
+        options={"callback_url": "/auth/example/callback"},
+    )
     assert f"redirect_uri={ENC_CALLBACK}&" in url
 
 
 def test_forwarded_headers_are_ignored_without_proxy_trust():
     url = redirect(
-        strategy(callback_url="/auth/example/callback"),
+        strategy(callback_url="/auth/example/callback", allowed_hosts=["internal:8080"]),
         url="http://internal:8080/login",
         headers={"X-Forwarded-Proto": "https", "X-Forwarded-Host": "www.example.net"},
     )
@@ -115,8 +120,43 @@ def test_forwarded_headers_are_ignored_without_proxy_trust():
     ],
 )
 def test_forwarded_headers_are_used_with_proxy_trust(headers, expected):
-    url = redirect(strategy(callback_url="/cb", proxy=True), url="http://internal:8080/login", headers=headers)
+    allowed = ["internal:8080", "www.example.net"]
+    strategy_ = strategy(callback_url="/cb", proxy=True, allowed_hosts=allowed)
+    url = redirect(strategy_, url="http://internal:8080/login", headers=headers)
     assert f"redirect_uri={expected}cb&" in url
+
+
+def test_25_a_relative_callback_url_without_allowed_hosts_is_refused_at_construction():
+    with pytest.raises(ValueError, match="allowed_hosts"):
+        strategy(callback_url="/auth/example/callback")
+
+
+@pytest.mark.parametrize(
+    ("url", "headers", "proxy"),
+    [
+        pytest.param("http://evil.test/login", {}, False, id="a forged Host"),
+        pytest.param(
+            "http://www.example.net/login", {"X-Forwarded-Host": "evil.test"}, True, id="a forged X-Forwarded-Host"
+        ),
+        pytest.param("http://www.example.net:8443/login", {}, False, id="an allowed host on another port"),
+    ],
+)
+def test_25_a_relative_callback_never_resolves_against_a_host_that_is_not_allowed(url, headers, proxy):
+    strategy_ = strategy(callback_url="/cb", allowed_hosts=["www.example.net"], proxy=proxy)
+    result = run_strategy(strategy_, make_request(url=url, headers=headers, session={}))
+    assert (result.action, result.status, result.message) == ("fail", 400, "Unknown host.")
+
+
+def test_25_a_route_relative_callback_url_without_allowed_hosts_is_the_routes_bug():
+    result = run_strategy(strategy(), make_request(url="http://evil.test/", session={}), {"callback_url": "/cb"})
+    assert result.action == "error"
+    assert isinstance(result.error, ValueError)
+
+
+@pytest.mark.parametrize("hosts", ["www.example.net", [""], ["https://www.example.net"], ["a b"], [3]])
+def test_allowed_hosts_must_be_host_names(hosts):
+    with pytest.raises((TypeError, ValueError)):
+        strategy(callback_url="/cb", allowed_hosts=hosts)
 
 
 class PromptStrategy(OAuth2Strategy):

@@ -64,7 +64,7 @@ def test_a_full_login_succeeds_with_pkce_checked_by_the_provider(make_strategy, 
 
 
 def test_the_redirect_uri_is_identical_in_both_legs(make_strategy, provider, browser, qs):
-    strategy = make_strategy(callback_url="/auth/provider/callback")
+    strategy = make_strategy(callback_url="/auth/provider/callback", allowed_hosts=["app.test"])
     session = {}
     first = browser.start(strategy, session)
     assert qs(first.url)["redirect_uri"] == CALLBACK
@@ -303,7 +303,7 @@ def test_a_route_callback_url_is_used_in_both_legs(make_strategy, provider, brow
 
 
 def test_a_relative_callback_follows_the_scheme_of_an_https_request(make_strategy, provider, browser, qs):
-    strategy = make_strategy(callback_url="/auth/provider/callback")
+    strategy = make_strategy(callback_url="/auth/provider/callback", allowed_hosts=["app.test"])
     session = {}
     first = browser.callback(strategy, "https://app.test/auth/provider", session)
     location = browser.consent(first.url)

@@ -31,6 +31,8 @@ from ._state import NullStateStore
 from ._state import SessionStateStore
 from ._state import StateStore
 from ._token import oauth_error
+from ._urls import UntrustedHost
+from ._urls import allowed_host_set
 from ._urls import authorization_redirect
 from ._urls import check_endpoint
 from ._urls import resolve_callback
@@ -44,6 +46,7 @@ PKCE_METHODS = ("S256", "plain")
 CLIENT_AUTH_METHODS = ("client_secret_post", "client_secret_basic")
 MAX_CODE = 2048
 INVALID_CODE = "Invalid authorization code."
+UNKNOWN_HOST = "Unknown host."
 
 
 def _challenge(verifier: str, method: str) -> str:
@@ -103,7 +106,8 @@ class OAuth2Strategy(Strategy):
     :param token_url: the provider's token endpoint (same rule).
     :param client_id: the client identifier.
     :param client_secret: the client secret; ``None`` for a public client.
-    :param callback_url: the ``redirect_uri``, absolute (recommended) or relative to the request URL.
+    :param callback_url: the ``redirect_uri``: absolute (recommended), or relative to the request
+        URL when ``allowed_hosts`` names the hosts it may resolve against.
     :param scope: a string, or a list joined with ``scope_separator``; a route's ``scope`` option wins.
     :param state: send and check a ``state`` bound to the session (default on; turning it off
         removes CSRF protection and requires ``pkce=False``).
@@ -112,6 +116,9 @@ class OAuth2Strategy(Strategy):
     :param store: a custom state store (see ``passport.strategies.oauth2.StateStore``); default a
         :class:`SessionStateStore`.
     :param proxy: trust ``X-Forwarded-Proto``/``X-Forwarded-Host`` for a relative ``callback_url``.
+    :param allowed_hosts: the hosts (``host`` or ``host:port``) a relative ``callback_url`` may be
+        resolved against; required for one, since the request's host is the client's word. A
+        request for any other host fails with 400.
     :param skip_user_profile: ``True`` to skip loading the profile (verify gets ``None``), or
         ``skip(access_token) -> bool``, ``def`` or ``async def``.
     :param timeout: seconds for each back-channel exchange: connect, each read, and overall.
@@ -149,6 +156,7 @@ class OAuth2Strategy(Strategy):
         session_key: str | None = None,
         store: StateStore | None = None,
         proxy: bool = False,
+        allowed_hosts: Sequence[str] | None = None,
         pass_request: bool = False,
         verify_params: bool = False,
         skip_user_profile: bool | Callable[[str], Any] = False,
@@ -192,6 +200,12 @@ class OAuth2Strategy(Strategy):
             raise ValueError("OAuth2Strategy requires `state=True` when PKCE is enabled (or pass pkce=False)")
         self._verify = verify
         self._client_id = client_id
+        self._allowed_hosts = allowed_host_set(allowed_hosts)
+        if callback_url is not None and not urlsplit(callback_url).scheme and self._allowed_hosts is None:
+            raise ValueError(
+                "a relative callback_url is resolved against the request's Host header, which the client "
+                "writes: give an absolute callback_url, or the hosts it may resolve against (allowed_hosts=)"
+            )
         self._callback_url = callback_url
         self._scope = scope
         self._scope_separator = scope_separator
@@ -269,7 +283,13 @@ class OAuth2Strategy(Strategy):
         return None
 
     async def _flow(self, request: Request, options: Mapping[str, Any]) -> None:
-        callback_url = resolve_callback(options.get("callback_url") or self._callback_url, request, self._proxy)
+        try:
+            callback_url = resolve_callback(
+                options.get("callback_url") or self._callback_url, request, self._proxy, self._allowed_hosts
+            )
+        except UntrustedHost:
+            self.fail({"message": UNKNOWN_HOST}, 400)
+            return
         meta = {
             "authorization_url": self._authorization_url,
             "token_url": self._token_url,

@@ -13,7 +13,18 @@ from urllib.parse import urljoin
 from urllib.parse import urlsplit
 from urllib.parse import urlunsplit
 
-__all__ = ["authorization_redirect", "check_endpoint", "is_loopback_host", "resolve_callback"]
+__all__ = [
+    "UntrustedHost",
+    "allowed_host_set",
+    "authorization_redirect",
+    "check_endpoint",
+    "is_loopback_host",
+    "resolve_callback",
+]
+
+
+class UntrustedHost(ValueError):
+    """A relative ``callback_url`` met a request whose host is not in ``allowed_hosts``."""
 
 
 def is_loopback_host(host: str) -> bool:
@@ -57,16 +68,41 @@ def _first(value: str | None) -> str:
     return (value or "").split(",")[0].strip()
 
 
-def resolve_callback(callback_url: str | None, request: Any, proxy: bool) -> str | None:
+def allowed_host_set(hosts: Sequence[str] | None) -> frozenset[str] | None:
+    """``allowed_hosts`` as compared: lower-case ``host`` or ``host:port`` strings.
+
+    :raises TypeError: not a list of non-empty strings.
+    :raises ValueError: an entry holds a scheme, a path, user information or whitespace.
+    """
+    if hosts is None:
+        return None
+    if isinstance(hosts, str) or not all(isinstance(h, str) and h for h in hosts):
+        raise TypeError("allowed_hosts must be a list of host names (host or host:port)")
+    for host in hosts:
+        if any(c in host for c in "/\\@?# \t\r\n"):
+            raise ValueError(f"allowed_hosts takes host names (host or host:port), got {host!r}")
+    return frozenset(h.lower() for h in hosts)
+
+
+def resolve_callback(
+    callback_url: str | None, request: Any, proxy: bool, allowed_hosts: frozenset[str] | None
+) -> str | None:
     """Make a relative ``callback_url`` absolute against the request's own URL.
 
-    With ``proxy=True`` the scheme comes from ``X-Forwarded-Proto`` and the host from
-    ``X-Forwarded-Host`` (their first values); otherwise both are ignored.
+    The host comes from the request (``Host``; with ``proxy=True`` the first ``X-Forwarded-Host``,
+    and the scheme from ``X-Forwarded-Proto``), which the client writes: it is used only when it
+    is one of ``allowed_hosts`` (security item 25), so a forged ``Host`` can never send the
+    authorization code to another site.
+
+    :raises UntrustedHost: the request's host is not allowed.
+    :raises ValueError: a relative ``callback_url`` without ``allowed_hosts``.
     """
     if not callback_url:
         return None
     if urlsplit(callback_url).scheme:
         return callback_url
+    if allowed_hosts is None:
+        raise ValueError("a relative callback_url needs allowed_hosts (or give an absolute callback_url)")
     base = urlsplit(str(request.url))
     scheme, netloc = base.scheme, base.netloc
     if proxy:
@@ -77,6 +113,8 @@ def resolve_callback(callback_url: str | None, request: Any, proxy: bool) -> str
         host = _first(headers.get("X-Forwarded-Host"))
         if host and not any(c in host for c in "/\\@?# \t"):
             netloc = host
+    if netloc.lower() not in allowed_hosts:
+        raise UntrustedHost(netloc)
     return urljoin(urlunsplit((scheme, netloc, base.path, base.query, "")), callback_url)
 
 

@@ -138,3 +138,46 @@ def test_the_repr_names_the_client_but_not_the_secret():
     strategy = build(client_secret="very-secret-canary")
     assert "very-secret-canary" not in repr(strategy)
     assert "ABC123" in repr(strategy)
+
+
+# Security item 27: which spellings of "this machine" allow plain http, decided deliberately.
+# Accepted: the name localhost in any case, 127.0.0.0/8 in dotted-quad form, and ::1 (bracketed,
+# with or without a port). Refused: everything a resolver or a browser might also read as
+# loopback but a reviewer cannot see at a glance, because each is also a way to smuggle a host past
+# a check (shortened, hexadecimal, octal or decimal IPv4, IPv4-mapped IPv6, a trailing dot,
+# subdomains of localhost).
+LOOPBACK_ACCEPTED = [
+    "http://localhost/authorize",
+    "HTTP://LOCALHOST/authorize",
+    "http://LocalHost:8080/authorize",
+    "http://127.0.0.1/authorize",
+    "http://127.1.2.3/authorize",
+    "http://127.255.255.254:9000/authorize",
+    "http://[::1]/authorize",
+    "http://[::1]:8080/authorize",
+    "http://[0:0:0:0:0:0:0:1]:8080/authorize",
+]
+LOOPBACK_REFUSED = [
+    "http://127.1/authorize",
+    "http://2130706433/authorize",
+    "http://0x7f.0.0.1/authorize",
+    "http://0177.0.0.1/authorize",
+    "http://[::ffff:127.0.0.1]/authorize",
+    "http://localhost./authorize",
+    "http://app.localhost/authorize",
+    "http://[::]/authorize",
+    "http://0.0.0.0/authorize",
+    "http://128.0.0.1/authorize",
+]
+
+
+@pytest.mark.parametrize("url", LOOPBACK_ACCEPTED)
+def test_27_these_loopback_spellings_allow_plain_http(url, monkeypatch):
+    monkeypatch.delenv("OAUTHLIB_INSECURE_TRANSPORT", raising=False)
+    build(authorization_url=url, token_url=url)
+
+
+@pytest.mark.parametrize("url", LOOPBACK_REFUSED)
+def test_27_every_other_spelling_of_this_machine_needs_https(url):
+    with pytest.raises(ValueError, match="must use https|invalid|authorization_url"):
+        build(authorization_url=url)

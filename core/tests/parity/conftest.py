@@ -158,6 +158,7 @@ class Echo(Strategy):
                     "item mixed": headers["x-eChO"] if "x-echo" in headers else None,
                 },
                 "cookie": request.cookies.get("flavour"),
+                "client_address": getattr(request, "client_address", _NO_RAW_BODY),
                 "tag": options.get("tag"),
             },
         )

@@ -83,3 +83,9 @@ def test_cookies_are_read(client):
 
 def test_strategy_specific_route_options_reach_the_strategy(client):
     assert echo(client, "/echo/o")["tag"] == "parity"
+
+
+def test_client_address_is_the_peer_the_server_saw_never_a_forwarded_header(client):
+    seen = echo(client, "/echo/peer", headers={"X-Forwarded-For": "203.0.113.9"})
+    assert isinstance(seen["client_address"], str) and seen["client_address"]
+    assert seen["client_address"] != "203.0.113.9"

@@ -21,8 +21,10 @@ class Request(Protocol):
     ``query`` and ``body`` map a field to a ``str``, or to a ``list`` of them when the field was
     repeated; a JSON body keeps its JSON types; ``body`` is ``{}`` when there is none.
     ``raw_body`` is the exact bytes of a form, JSON or multipart body, within the same size cap
-    (``b""`` otherwise), for signature strategies. ``session`` is a mutable mapping, or ``None``
-    without session support. ``user`` and ``auth_info`` are set by the core.
+    (``b""`` otherwise), for signature strategies. ``client_address`` is the peer's IP address as
+    the server saw it (the closest hop: a proxy, when there is one), or ``None`` when the server
+    does not say; forwarded headers are for the app to believe or not. ``session`` is a mutable
+    mapping, or ``None`` without session support. ``user`` and ``auth_info`` are set by the core.
 
     Two optional capabilities (see ``docs/adapters.md``; both shipped adapters and the runner's
     test request have them): ``flash(message, category)`` records a flash message for the next
@@ -47,6 +49,8 @@ class Request(Protocol):
     def raw_body(self) -> bytes: ...
     @property
     def cookies(self) -> Mapping[str, str]: ...
+    @property
+    def client_address(self) -> str | None: ...
     @property
     def session(self) -> MutableMapping[str, Any] | None: ...
 

@@ -51,6 +51,7 @@ class FlaskRequest:
         self._regenerate = regenerate
         self.method = request.method
         self.path = request.path
+        self.client_address: str | None = request.remote_addr
         session = flask.session._get_current_object()  # type: ignore[attr-defined]
         # No secret key: Flask hands out a NullSession that raises on write; say "no sessions".
         self.session: MutableMapping[str, Any] | None = None if isinstance(session, NullSession) else session

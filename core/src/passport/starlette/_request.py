@@ -92,6 +92,11 @@ class StarletteRequest:
         return self._scope.get("session")
 
     @property
+    def client_address(self) -> str | None:
+        client = self._scope.get("client")  # (host, port), or None when the server does not say
+        return str(client[0]) if client else None
+
+    @property
     def user(self) -> Any:
         user = self._scope.get("user")
         return user.user if type(user) is PassportUser else None

@@ -55,6 +55,7 @@ class TestRequest:
         body: Mapping[str, Any] | None = None,
         raw_body: bytes | str | None = None,
         cookies: Mapping[str, str] | None = None,
+        client_address: str | None = "127.0.0.1",
         session: MutableMapping[str, Any] | None = _UNSET,
         user: Any = None,
         auth_info: Any = None,
@@ -79,6 +80,7 @@ class TestRequest:
             body = _derive_body(self.method, self.headers.get("Content-Type"), self.raw_body)
         self.body: Mapping[str, Any] = body if body is not None else {}
         self.cookies: Mapping[str, str] = dict(cookies or {})
+        self.client_address = client_address
         self.session: MutableMapping[str, Any] | None = {} if session is _UNSET else session
         self.user = user
         self.auth_info = auth_info
@@ -133,7 +135,7 @@ def _refused(exc: BodyError) -> BodyError:
 
 
 REQUEST_KEYS = frozenset(
-    {"method", "url", "path", "headers", "query", "body", "raw_body", "cookies", "session", "user"}
+    {"method", "url", "path", "headers", "query", "body", "raw_body", "cookies", "client_address", "session", "user"}
 )
 
 
@@ -143,7 +145,9 @@ def make_request(**fields: Any) -> TestRequest:
     Keys: ``method`` (default ``"GET"``), ``url`` (absolute, or a path; percent-encoded),
     ``path`` (derived from ``url`` and percent-decoded when absent), ``headers``, ``query``
     (parsed from ``url`` when absent), ``body`` (``{}``, or decoded from ``raw_body`` when only
-    that is given), ``raw_body`` (bytes or a UTF-8 ``str``; ``b""``), ``cookies``, ``session``
+    that is given), ``raw_body`` (bytes or a UTF-8 ``str``; ``b""``), ``cookies``,
+    ``client_address`` (the peer's address, ``"127.0.0.1"``; ``None`` for a server that gives
+    none), ``session``
     (``{}``; pass ``None`` for a request without session support), ``user``. Any other keyword
     becomes an attribute.
 

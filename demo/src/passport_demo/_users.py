@@ -1,15 +1,14 @@
-"""The demo's user store: scrypt password hashes, and accounts keyed on the provider's subject."""
+"""The demo's user store: Argon2id password hashes, and accounts keyed on the provider's subject."""
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import secrets
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 from typing import Final
+
+from passport.strategies.local import Passwords
 
 INVALID: Final = {"message": "Invalid username or password."}
 """One message for an unknown user and a wrong password alike (no account enumeration)."""
@@ -24,21 +23,9 @@ class User:
     source: str
 
 
-def hash_password(password: str, salt: bytes | None = None) -> str:
-    """``scrypt$<salt>$<hash>`` (hex) of ``password``, with a fresh 16-byte salt by default."""
-    salt = secrets.token_bytes(16) if salt is None else salt
-    digest = hashlib.scrypt(password.encode("utf-8", "surrogatepass"), salt=salt, n=2**14, r=8, p=1, dklen=32)
-    return f"scrypt${salt.hex()}${digest.hex()}"
-
-
-def check_password(password: str, stored: str) -> bool:
-    """Compare ``password`` with a :func:`hash_password` value in constant time."""
-    _, salt, _ = stored.split("$")
-    return hmac.compare_digest(hash_password(password, bytes.fromhex(salt)), stored)
-
-
-# Checked against when the username is unknown, so both answers cost one scrypt (timing).
-_DUMMY_HASH: Final = hash_password(secrets.token_urlsafe(16))
+# Argon2id hashes; an unknown username is checked against a hash too, so both answers take as
+# long (no account enumeration by timing).
+PASSWORDS: Final = Passwords()
 
 
 class UserStore:
@@ -53,7 +40,7 @@ class UserStore:
         user = User(username, name, "password")
         with self._lock:
             self._users[username] = user
-            self._passwords[username] = hash_password(password)
+            self._passwords[username] = PASSWORDS.hash(password)
         return user
 
     def get(self, user_id: str) -> User | None:
@@ -62,9 +49,7 @@ class UserStore:
 
     def verify_password(self, username: str, password: str) -> Any:
         """The ``LocalStrategy`` verify function: the user, or ``(False, {"message": ...})``."""
-        stored = self._passwords.get(username)
-        matches = check_password(password, stored or _DUMMY_HASH)
-        if stored is None or not matches:
+        if not PASSWORDS.verify(self._passwords.get(username), password):
             return False, INVALID
         return self._users[username]
 

@@ -706,3 +706,40 @@ def test_a_fastapi_authorize_dependency_returns_the_account(api: Any) -> None:
 def test_a_malformed_body_in_a_fastapi_dependency_is_a_400(api: Any) -> None:
     response = api.post("/login/json", content=b"{oops", headers={"content-type": "application/json"})
     assert response.status_code == 400
+
+
+# -- security items 2, 4, 5, 7: the session cookie ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("https_only", "debug", "warned"),
+    [(False, False, True), (True, False, False), (False, True, False)],
+    ids=["http cookie", "https_only", "debug mode"],
+)
+def test_the_middleware_warns_once_about_a_session_cookie_sent_over_http(
+    caplog: pytest.LogCaptureFixture, https_only: bool, debug: bool, warned: bool
+) -> None:
+    from starlette.applications import Starlette
+    from starlette.middleware import Middleware
+    from starlette.middleware.sessions import SessionMiddleware
+    from starlette.responses import PlainTextResponse
+    from starlette.routing import Route
+    from starlette.testclient import TestClient
+
+    passport = Passport()
+    app = Starlette(
+        debug=debug,
+        routes=[Route("/", lambda request: PlainTextResponse("ok"))],
+        middleware=[
+            Middleware(SessionMiddleware, secret_key="s", https_only=https_only),
+            Middleware(PassportMiddleware, passport=passport),
+        ],
+    )
+    with (
+        caplog.at_level("WARNING", logger="passport.starlette"),
+        TestClient(app, base_url="https://testserver") as client,
+    ):
+        client.get("/")
+        client.get("/")
+    messages = [r.getMessage() for r in caplog.records if "https_only" in r.getMessage()]
+    assert len(messages) == (1 if warned else 0)

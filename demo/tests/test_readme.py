@@ -36,6 +36,11 @@ def _module(name: str, code: str) -> Any:
     return module
 
 
+@pytest.fixture(autouse=True)
+def secret_key(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SECRET_KEY", "a test secret, as the README reads it from the environment")
+
+
 @pytest.fixture
 def flask_example() -> Any:
     yield _module("readme_flask", _section_code("Quick start: Flask"))
@@ -49,17 +54,33 @@ def fastapi_example() -> Any:
     del sys.modules["readme_fastapi"]
 
 
+def https_client(app: Any) -> Any:
+    """A test client whose requests arrive over https: the example's session cookie is Secure."""
+    client = app.test_client()
+    client.environ_base["wsgi.url_scheme"] = "https"
+    return client
+
+
+def test_the_quick_starts_read_the_secret_key_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("SECRET_KEY")
+    with pytest.raises(KeyError, match="SECRET_KEY"):
+        _module("readme_flask_no_secret", _section_code("Quick start: Flask"))
+
+
 def test_the_flask_example_logs_in_flashes_failures_and_guards_the_api(flask_example: Any) -> None:
-    flask_example.app.testing = True  # the example's production warning is for real deployments
-    client = flask_example.app.test_client()
-    wrong = client.post("/login", data={"username": "ann", "password": "nope"})
+    client = https_client(flask_example.app)
+
+    def token() -> str:
+        return str(client.get("/login").json["csrf_token"])
+
+    wrong = client.post("/login", data={"username": "ann", "password": "nope", "csrf_token": token()})
     assert (wrong.status_code, wrong.headers["Location"]) == (302, "/login")
-    assert client.get("/login").json == {"flashes": ["Incorrect username or password."]}
+    assert client.get("/login").json["flashes"] == ["Incorrect username or password."]
     assert client.get("/").status_code == 401
-    good = client.post("/login", data={"username": "ann", "password": "correct horse"})
+    good = client.post("/login", data={"username": "ann", "password": "correct horse", "csrf_token": token()})
     assert (good.status_code, good.headers["Location"]) == (302, "/")
     assert client.get("/").json == {"hello": "ann"}
-    other = flask_example.app.test_client()
+    other = https_client(flask_example.app)
     assert other.get("/").status_code == 401
     assert other.get("/api/me", headers={"X-API-Key": "s3cret-key-for-ann"}).json == {"id": "ann"}
     assert other.get("/api/me", headers={"X-API-Key": "wrong"}).status_code == 401
@@ -89,3 +110,10 @@ def test_the_strategy_authoring_example_and_its_tests_pass() -> None:
             test()
     finally:
         del sys.modules["readme_strategy"]
+
+
+def test_the_flask_example_refuses_a_login_post_without_its_csrf_token(flask_example: Any) -> None:
+    client = https_client(flask_example.app)
+    forged = client.post("/login", data={"username": "ann", "password": "correct horse"})
+    assert forged.status_code == 400  # Flask-WTF: "The CSRF token is missing."
+    assert client.get("/").status_code == 401

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import logging
+from typing import Any
+
+from starlette.middleware.sessions import SessionMiddleware
 from starlette.types import ASGIApp
 from starlette.types import Receive
 from starlette.types import Scope
@@ -17,6 +21,19 @@ from passport.starlette._request import _view
 from passport.starlette._settings import SETTINGS_KEY
 from passport.starlette._settings import Regenerate
 from passport.starlette._settings import RequestSettings
+
+logger = logging.getLogger("passport.starlette")
+
+
+def insecure_session_cookie(app: Any) -> bool:
+    """Whether ``app`` (a Starlette or FastAPI app) keeps its ``SessionMiddleware`` cookie off
+    https (``https_only`` not set) outside debug mode."""
+    if getattr(app, "debug", False):
+        return False
+    for middleware in getattr(app, "user_middleware", ()):
+        if getattr(middleware, "cls", None) is SessionMiddleware:
+            return not getattr(middleware, "kwargs", {}).get("https_only", False)
+    return False
 
 
 class PassportMiddleware:
@@ -44,11 +61,19 @@ class PassportMiddleware:
         self.regenerate_session = regenerate_session
         # Handed to the request views of later steps (guards, alogin) through the scope.
         self._settings = RequestSettings(_auth_setting(scopes), regenerate_session)
+        self._checked_app = False
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] not in ("http", "websocket"):
             await self.app(scope, receive, send)
             return
+        if not self._checked_app:  # once: the app is known only from the first request's scope
+            self._checked_app = True
+            if insecure_session_cookie(scope.get("app")):
+                logger.warning(
+                    "passport: SessionMiddleware sends the session cookie without https_only=True; "
+                    "set it for https deployments (a cookie sent over http can be stolen and replayed)"
+                )
         scope[SETTINGS_KEY] = self._settings
         # Anonymous until restored: request.user and @requires need scope["user"].
         scope["user"], scope["auth"] = ANONYMOUS_USER, NO_CREDENTIALS

@@ -22,6 +22,7 @@ PACKAGES: dict[str, str] = {
     "local": "strategies/local",
     "apikey": "strategies/apikey",
     "oauth2": "strategies/oauth2",
+    "audit": "plugins/audit",
     "demo": "demo",  # the runnable demo app (package passport_demo, outside the passport namespace)
 }
 STRATEGIES = ["-e", "strategies/local", "-e", "strategies/apikey", "-e", "strategies/oauth2"]
@@ -42,6 +43,7 @@ INSTALL: dict[str, list[str]] = {
     "local": ["-e", "core", "-e", "strategy-runner", "-e", "strategies/local[test]"],
     "apikey": ["-e", "core", "-e", "strategy-runner", "-e", "strategies/apikey[test]"],
     "oauth2": ["-e", "core", "-e", "strategy-runner", "-e", "strategies/oauth2[test]"],
+    "audit": ["-e", "core[flask]", "-e", "strategy-runner", "-e", "plugins/audit[test]"],
     "demo": ["-e", "core[flask,starlette]", "-e", "strategy-runner", *STRATEGIES, "-e", "demo[test]"],
 }
 TYPE_STUBS = ["types-requests", "types-oauthlib"]
@@ -91,7 +93,7 @@ def typecheck(session: nox.Session) -> None:
 
 
 def _check_wheels(session: nox.Session, wheel_dir: pathlib.Path) -> list[str]:
-    forbidden = {"passport/__init__.py", "passport/strategies/__init__.py"}
+    forbidden = {"passport/__init__.py", "passport/strategies/__init__.py", "passport/plugins/__init__.py"}
     wheels = sorted(str(w) for w in wheel_dir.glob("*.whl"))
     if len(wheels) != len(PACKAGES):
         session.error(f"expected {len(PACKAGES)} wheels, built {len(wheels)}: {wheels}")

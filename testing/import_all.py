@@ -7,6 +7,7 @@ import os
 import sys
 
 import passport
+import passport.plugins
 import passport.strategies
 
 EXPECTED = {
@@ -17,6 +18,7 @@ EXPECTED = {
     "passport.strategies.local",
     "passport.strategies.apikey",
     "passport.strategies.oauth2",
+    "passport.plugins.audit",
 }
 
 
@@ -41,7 +43,7 @@ def _module_names() -> list[str]:
 
 def main() -> int:
     mode = "editable" if "--editable" in sys.argv else "regular"
-    for pkg in (passport, passport.strategies):
+    for pkg in (passport, passport.strategies, passport.plugins):
         if getattr(pkg, "__file__", None) is not None:
             print(f"{pkg.__name__} is a regular package ({pkg.__file__}); it must be a namespace", file=sys.stderr)
             return 1

@@ -345,3 +345,64 @@ def test_session_after_unuse_session_raises_unknown_strategy_error(passport):
     passport.unuse("session")
     with pytest.raises(UnknownStrategyError, match='"session"'):
         passport.session().run(make_request(session={"passport": {"user": "ann"}}))
+
+
+# -- session versions: revocation that works with cookie sessions ---------------------------------
+
+
+def versioned(passport, versions):
+    passport.session_version(lambda user: versions.get(user["id"], 0))
+    return passport
+
+
+def test_a_changed_session_version_ends_the_login_at_the_next_restore(passport, ann):
+    versions = {}
+    versioned(passport, versions)
+    request = make_request()
+    passport.login(request, ann)
+    assert request.session["passport"] == {"user": "ann", "version": 0}
+    again = make_request(session=request.session)
+    passport.session().run(again)
+    assert again.user == ann
+    versions["ann"] = 1  # "log out everywhere"
+    later = make_request(session=again.session)
+    passport.session().run(later)
+    assert later.user is None
+    assert "user" not in later.session["passport"] and "version" not in later.session["passport"]
+
+
+async def test_a_changed_session_version_ends_the_login_in_async_code_too(passport, ann):
+    versions = {}
+    versioned(passport, versions)
+    request = make_request()
+    await passport.alogin(request, ann)
+    again = make_request(session=request.session)
+    await passport.session().arun(again)
+    assert again.user == ann
+    versions["ann"] = 1
+    later = make_request(session=again.session)
+    await passport.session().arun(later)
+    assert later.user is None
+
+
+async def test_an_async_session_version_function_is_awaited(passport, ann):
+    async def version(user):
+        return "v2"
+
+    passport.session_version(version)
+    request = make_request()
+    await passport.alogin(request, ann)
+    assert request.session["passport"]["version"] == "v2"
+
+
+def test_a_session_logged_in_before_versions_existed_ends(passport, ann):
+    request = make_request(session={"passport": {"user": "ann"}})
+    versioned(passport, {})
+    passport.session().run(request)
+    assert request.user is None
+
+
+def test_without_a_session_version_nothing_is_stored_or_checked(passport, ann):
+    request = make_request()
+    passport.login(request, ann)
+    assert request.session["passport"] == {"user": "ann"}

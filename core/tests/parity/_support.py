@@ -15,6 +15,8 @@ ANN = {"id": "ann", "name": "Ann"}
 BOB = {"id": "bob", "name": "Bob"}
 GHOST = {"id": "ghost", "name": "Ghost"}  # can log in, but the deserializer no longer finds it
 USERS = {"ann": ANN, "bob": BOB}
+# Each user's session version (Passport.session_version): a test bumps one to revoke the sessions.
+SESSION_VERSIONS: dict[str, int] = {}
 PASSWORD = "correct horse"
 API_KEY = "key-ann"
 TOKEN = "token-bob"

@@ -44,6 +44,7 @@ from parity._support import GHOST
 from parity._support import IDP
 from parity._support import IDP_IRI
 from parity._support import PASSWORD
+from parity._support import SESSION_VERSIONS
 from parity._support import TOKEN
 from parity._support import USERS
 from parity._support import WELCOME
@@ -207,6 +208,10 @@ def make_passport() -> Passport:
     @passport.deserializer
     def deserialize(user_id):
         return USERS.get(user_id)  # None for the ghost: the user is gone
+
+    @passport.session_version
+    def session_version(user):
+        return SESSION_VERSIONS.get(user["id"], 0)
 
     return passport
 
@@ -709,6 +714,14 @@ def make_client(kind: str) -> Iterator[httpx.Client]:
     test_client.event_hooks = {"request": [_stream_lazily], "response": []}
     with test_client as client:
         yield client
+
+
+@pytest.fixture(autouse=True)
+def fresh_session_versions() -> Iterator[None]:
+    """Every test starts with no session revoked."""
+    SESSION_VERSIONS.clear()
+    yield
+    SESSION_VERSIONS.clear()
 
 
 @pytest.fixture(params=APPS)

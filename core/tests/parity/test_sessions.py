@@ -151,3 +151,31 @@ def test_the_saved_page_is_used_once(client):
     login(client)
     assert "returnTo" not in session_keys(client)
     assert redirect_of(login(client)) == redirect("/home")
+
+
+# -- security items 2, 4, 5, 7: revoking sessions, cookie sessions included -----------------------
+
+
+def test_changing_the_session_version_logs_the_user_out_everywhere(clients):
+    from parity._support import SESSION_VERSIONS
+
+    for name, client in clients.items():
+        assert client.post("/login-as/ann").status_code == 200, name
+        assert client.get("/me").json()["user"] == {"id": "ann", "name": "Ann"}, name
+    copied = {name: dict(client.cookies) for name, client in clients.items()}
+    SESSION_VERSIONS["ann"] = 1  # "log out everywhere", a password change
+    for name, client in clients.items():
+        assert client.get("/me").json()["user"] is None, name
+        client.cookies.clear()
+        client.cookies.update(copied[name])  # a copied cookie is no better
+        assert client.get("/me").json()["user"] is None, name
+
+
+def test_a_new_login_after_the_revocation_works_and_other_users_keep_their_sessions(client):
+    from parity._support import SESSION_VERSIONS
+
+    assert client.post("/login-as/bob").status_code == 200
+    SESSION_VERSIONS["ann"] = 5
+    assert client.get("/me").json()["user"]["id"] == "bob"
+    assert client.post("/login-as/ann").status_code == 200
+    assert client.get("/me").json()["user"]["id"] == "ann"

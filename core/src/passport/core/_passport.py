@@ -124,6 +124,21 @@ class Passport:
         self._registry.deserializers.append(make_layer(fn))
         return fn
 
+    def session_version(self, fn: F) -> F:
+        """Register ``fn(user)`` or ``fn(request, user)``: a value that changes when the user's
+        existing login sessions must end ("log out everywhere", a password change).
+
+        Login stores it in the session beside the user; every restore compares it with the
+        user's current value and drops the login when they differ (the request goes on
+        anonymous). This works with cookie sessions too, which cannot be revoked any other way:
+        keep a counter or a random token per user in your database and change it. Sessions
+        logged in before a version was registered carry none and end at their next request.
+        ``def`` or ``async def``; the value must survive the session's serialization (a string
+        or a number).
+        """
+        self._registry.session_version = make_layer(fn)
+        return fn
+
     def auth_info_transformer(self, fn: F) -> F:
         """Register a transformer of success info, ``fn(info)`` or ``fn(request, info)``.
 

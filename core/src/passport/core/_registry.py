@@ -24,17 +24,20 @@ if TYPE_CHECKING:
 class Registry:
     """Strategies by name, the serializer, deserializer and transformer chains, and the hooks.
 
+    :ivar session_version: ``fn(user)`` or ``fn(request, user)``: the value a login session of
+        the user must still match (see ``Passport.session_version``), or ``None``.
     :ivar hooks: the plugin host, or ``None`` while no plugin was ever registered (then no
         hook is called at all).
     """
 
-    __slots__ = ("deserializers", "hooks", "serializers", "strategies", "transformers")
+    __slots__ = ("deserializers", "hooks", "serializers", "session_version", "strategies", "transformers")
 
     def __init__(self) -> None:
         self.strategies: dict[str, Any] = {}
         self.serializers: list[Layer] = []
         self.deserializers: list[Layer] = []
         self.transformers: list[Layer] = []
+        self.session_version: Layer | None = None
         self.hooks: PluginHost | None = None
 
     def strategy(self, name: str) -> Strategy:

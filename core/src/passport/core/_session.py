@@ -20,10 +20,13 @@ from ._layers import serialize
 
 if TYPE_CHECKING:
     from ._flows import Flow
+    from ._flows import Step
     from ._registry import Registry
     from ._request import Request
 
 KEY: Final = "passport"
+VERSION: Final = "version"
+"""``session["passport"]["version"]``: the user's session version at login (``Passport.session_version``)."""
 
 MAX_QUEUED_MESSAGES: Final = 20
 """How many ``*_message`` strings (and, in the adapters, unread flashes) a session keeps: the
@@ -61,7 +64,8 @@ def login(registry: Registry, request: Request, user: Any, session: bool, keep_s
     try:
         session_of(request)
         value = yield from serialize(registry.serializers, user, request)
-        store_login(request, value, keep_session_info)
+        version = yield from session_version(registry, user, request)
+        store_login(request, value, keep_session_info, version)
     except BaseException:
         request.user = None
         raise
@@ -105,15 +109,30 @@ def regenerate(request: Request) -> MutableMapping[str, Any]:
     return session_of(request)
 
 
-def store_login(request: Request, value: Any, keep_session_info: bool) -> None:
-    """Regenerate the session and record the serialized user in it (fixation defence)."""
+def session_version(registry: Registry, user: Any, request: Request) -> Flow:
+    """The user's session version (``Passport.session_version``), or ``None`` without one."""
+    layer = registry.session_version
+    if layer is None:
+        return None
+    step: Step = [layer.fn, (request, user) if layer.takes_request else (user,)]
+    yield step
+    return step[0]
+
+
+def store_login(request: Request, value: Any, keep_session_info: bool, version: Any = None) -> None:
+    """Regenerate the session and record the serialized user in it (fixation defence), with
+    the user's session version when the app keeps one."""
     old = session_of(request)
     kept = dict(old) if keep_session_info else None
     session = regenerate(request)
     if kept:
         session.update(kept)
     namespace = session.get(KEY)
-    session[KEY] = {**namespace, "user": value} if isinstance(namespace, Mapping) else {"user": value}
+    record = {**namespace, "user": value} if isinstance(namespace, Mapping) else {"user": value}
+    record.pop(VERSION, None)
+    if version is not None:
+        record[VERSION] = version
+    session[KEY] = record
 
 
 def clear_login(request: Request, keep_session_info: bool) -> None:
@@ -129,10 +148,11 @@ def clear_login(request: Request, keep_session_info: bool) -> None:
 
 
 def forget_user(session: MutableMapping[str, Any]) -> None:
-    """Drop a serialized user whose account no longer exists (the namespace itself stays)."""
+    """Drop a serialized user whose account no longer exists, or whose sessions were revoked
+    (the namespace itself stays)."""
     namespace = session.get(KEY)
     if isinstance(namespace, Mapping):
-        session[KEY] = {k: v for k, v in namespace.items() if k != "user"}
+        session[KEY] = {k: v for k, v in namespace.items() if k not in ("user", VERSION)}
 
 
 def push_message(request: Request, message: str) -> None:

@@ -14,7 +14,9 @@ from ._flows import Step
 from ._flows import Steps
 from ._layers import PASS
 from ._session import KEY
+from ._session import VERSION
 from ._session import forget_user
+from ._session import session_version
 from ._strategy import Strategy
 
 if TYPE_CHECKING:
@@ -62,7 +64,14 @@ class SessionStrategy(Strategy):
                 break
         else:
             raise SessionError("Failed to deserialize user out of session")
-        if user is None or user is False:  # the account is gone: log out quietly
+        registry = self._registry
+        if user is not None and user is not False and registry.session_version is not None:
+            # Revoked sessions: the version stored at login must still be the user's.
+            stored = request.session.get(KEY, {}).get(VERSION)  # type: ignore[union-attr]
+            current = yield from session_version(registry, user, request)
+            if stored is None or stored != current:
+                user = None
+        if user is None or user is False:  # the account is gone, or its sessions were revoked
             forget_user(request.session)  # type: ignore[arg-type]  # authenticate() checked it
         else:
             request.user = user

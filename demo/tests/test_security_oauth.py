@@ -40,3 +40,15 @@ def test_29_an_error_callback_nobody_started_plants_no_message(demo: Any) -> Non
     assert (response.status_code, response.headers["Location"]) == (302, "/")
     page = victim.get(demo.url + "/", timeout=5).text
     assert "locked" not in page and "555" not in page
+
+
+def test_20_a_callback_replayed_with_the_cookie_from_before_it_logs_nobody_in(demo: Any) -> None:
+    browser, callback, _ = started_flow(demo)
+    before = browser.cookies.copy()  # the cookie session with the flow still pending in it
+    done = browser.get(callback, allow_redirects=False, timeout=5)
+    assert (done.status_code, done.headers["Location"]) == (302, "/profile")
+    attacker = requests.Session()
+    attacker.cookies.update(before)
+    replay = attacker.get(callback, allow_redirects=False, timeout=5)
+    assert (replay.status_code, replay.headers["Location"]) == (302, "/")  # refused before any token request
+    assert attacker.get(demo.url + "/profile", allow_redirects=False, timeout=5).status_code == 302

@@ -283,3 +283,35 @@ def test_the_capped_slot_stays_small_enough_for_a_cookie_session(make_strategy, 
     for _ in range(20):
         browser.start(strategy, session, {"state": {"return_to": "/settings"}})
     assert len(json.dumps(session)) < 1200  # five flows, verifiers and app state included
+
+
+def test_20_a_callback_replayed_with_the_cookie_from_before_it_is_refused(make_strategy, provider, browser):
+    import copy
+
+    strategy = make_strategy()
+    session = {}
+    first = browser.start(strategy, session)
+    callback = browser.consent(first.url)
+    before = copy.deepcopy(session)  # what a cookie session held before the callback
+    assert browser.callback(strategy, callback, session).action == "success"
+    replay = browser.callback(strategy, callback, before)
+    assert (replay.action, replay.status, replay.message) == ("fail", 403, "Invalid authorization request state.")
+    assert len(provider.token_requests) == 1  # the provider never saw the replayed code
+
+
+def test_the_memory_of_spent_states_is_bounded(make_strategy, browser):
+    from passport.strategies.oauth2 import SessionStateStore
+
+    store = SessionStateStore("oauth2:bounded", max_spent=10)
+    strategy = make_strategy(store=store)
+    for _ in range(25):
+        session = {}
+        browser.callback(strategy, browser.consent(browser.start(strategy, session).url), session)
+    assert len(store._spent) <= 10
+
+
+def test_max_spent_must_be_positive():
+    from passport.strategies.oauth2 import SessionStateStore
+
+    with pytest.raises(ValueError):
+        SessionStateStore("k", max_spent=0)

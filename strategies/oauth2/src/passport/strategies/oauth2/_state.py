@@ -21,6 +21,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+import threading
 import time
 from collections.abc import Mapping
 from collections.abc import MutableMapping
@@ -88,18 +89,31 @@ class SessionStateStore:
 
     With cookie-backed sessions the verifier travels in the (signed) cookie of the browser
     that started the flow; it is single-use and short-lived, and useless without the code.
+
+    A cookie session can be replayed: the browser (or whoever copied its cookie) may send the
+    cookie it had *before* the callback again, with the flow still pending in it. So the store
+    also remembers, in this process, a digest of every state it consumed until the state
+    would have expired anyway (at most ``max_spent`` of them), and refuses a state seen before
+    (security item 20). With several app processes, each remembers its own: share one store
+    process-wide, or keep sessions server-side, when replay across processes matters.
     """
 
-    def __init__(self, key: str, *, ttl: float = 600.0, max_pending: int = 5) -> None:
+    def __init__(self, key: str, *, ttl: float = 600.0, max_pending: int = 5, max_spent: int = 100_000) -> None:
         if not isinstance(key, str) or not key:
             raise ValueError("session_key must be a non-empty string")
         if not ttl > 0:
             raise ValueError("ttl must be positive")
         if not isinstance(max_pending, int) or max_pending < 1:
             raise ValueError("max_pending must be a positive integer")
+        if not isinstance(max_spent, int) or max_spent < 1:
+            raise ValueError("max_spent must be a positive integer")
         self.key = key
         self.ttl = float(ttl)
         self.max_pending = max_pending
+        self.max_spent = max_spent
+        # Digests of consumed states -> when they would have expired (insertion order = age).
+        self._spent: dict[bytes, float] = {}
+        self._spent_lock = threading.Lock()  # callbacks of many requests, in many threads
 
     def __repr__(self) -> str:
         return f"SessionStateStore(key={self.key!r}, ttl={self.ttl!r}, max_pending={self.max_pending!r})"
@@ -127,6 +141,19 @@ class SessionStateStore:
             session[self.key] = slot  # reassign: cookie sessions only notice top-level writes
         else:
             session.pop(self.key, None)
+
+    def _spend(self, handle: bytes, expires: float, now: float) -> bool:
+        """Record ``handle`` as consumed; ``False`` when it was consumed before (a replay)."""
+        digest = hashlib.sha256(handle).digest()
+        with self._spent_lock:
+            spent = self._spent
+            if spent.get(digest, 0.0) > now:
+                return False
+            spent[digest] = expires
+            if len(spent) > self.max_spent:  # forget the expired, then the oldest
+                for old in [d for d, until in spent.items() if until <= now] or list(spent)[: len(spent) // 10 or 1]:
+                    del spent[old]
+            return True
 
     def store(self, request: Request, meta: Mapping[str, Any]) -> str:
         """Record a new pending flow and return its handle (the ``state`` to send)."""
@@ -172,6 +199,9 @@ class SessionStateStore:
         self._write(session, slot, [e for e in entries if e is not match and not self._expired(e, now)])
         if self._expired(match, now):
             return False, None, {"message": UNABLE_TO_VERIFY}
+        if not self._spend(given, float(match["issued"]) + self.ttl, now):  # a replayed cookie
+            self._write(session, slot, [])
+            return False, None, {"message": INVALID_STATE}
         if match.get("provider") != _provider(meta):  # started with another provider: a mix-up
             return False, None, {"message": OTHER_PROVIDER}
         verifier = match.get("code_verifier")

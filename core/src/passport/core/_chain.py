@@ -30,7 +30,8 @@ from ._flows import Flow
 from ._flows import Steps
 from ._flows import adrive
 from ._flows import drive
-from ._layers import transform
+from ._layers import NO_ANSWER
+from ._layers import first_answer
 from ._options import RouteOptions
 from ._session import login
 from ._session import login_request
@@ -190,7 +191,10 @@ class Guard:
                 if opts.auth_info:
                     info = {} if outcome.info is None else outcome.info
                     layers = registry.transformers
-                    request.auth_info = (yield from transform(layers, info, request)) if layers else info
+                    if layers:  # auth_info_transformer functions: the first answer wins
+                        transformed = yield from first_answer(layers, info, request)
+                        info = info if transformed is NO_ANSWER else transformed
+                    request.auth_info = info
                 result = None if decided is None else after_login(request, opts, decided)
         answer.append(result)
 

@@ -14,8 +14,6 @@ from typing import Final
 from typing import NamedTuple
 from typing import final
 
-from ._errors import SessionError
-
 if TYPE_CHECKING:
     from ._flows import Flow
     from ._flows import Step
@@ -63,26 +61,17 @@ def _skips(result: Any) -> bool:
     return result is None or result is False or result is PASS
 
 
-def serialize(layers: list[Layer], user: Any, request: Request) -> Flow:
-    """The first value a serializer stores (``None``, ``False`` and ``PASS`` hand over).
+NO_ANSWER: Final = object()
+"""What :func:`first_answer` hands back when every function handed over."""
 
-    :raises SessionError: no serializer stored the user.
-    """
+
+def first_answer(layers: list[Layer], value: Any, request: Request) -> Flow:
+    """The chain of serializers or of info transformers: the first result that is not ``None``,
+    ``False`` or ``PASS`` (those hand over to the next function), else :data:`NO_ANSWER`."""
     for fn, takes_request in layers:
-        step: Step = [fn, (request, user) if takes_request else (user,)]
+        step: Step = [fn, (request, value) if takes_request else (value,)]
         yield step
         result = step[0]
         if not _skips(result):
             return result
-    raise SessionError("Failed to serialize user into session")
-
-
-def transform(layers: list[Layer], info: Any, request: Request) -> Flow:
-    """The first transformer's answer, or ``info`` unchanged when none answers."""
-    for fn, takes_request in layers:
-        step: Step = [fn, (request, info) if takes_request else (info,)]
-        yield step
-        result = step[0]
-        if not _skips(result):
-            return result
-    return info
+    return NO_ANSWER

@@ -16,7 +16,8 @@ from typing import Final
 
 from ._errors import MISSING_SESSION
 from ._errors import SessionError
-from ._layers import serialize
+from ._layers import NO_ANSWER
+from ._layers import first_answer
 
 if TYPE_CHECKING:
     from ._flows import Flow
@@ -63,8 +64,10 @@ def login(registry: Registry, request: Request, user: Any, session: bool, keep_s
     request.user = user
     try:
         session_of(request)
-        value = yield from serialize(registry.serializers, user, request)
-        version = yield from session_version(registry, user, request)
+        value = yield from first_answer(registry.serializers, user, request)
+        if value is NO_ANSWER:
+            raise SessionError("Failed to serialize user into session")
+        version = None if registry.session_version is None else (yield from session_version(registry, user, request))
         store_login(request, value, keep_session_info, version)
     except BaseException:
         request.user = None

@@ -201,3 +201,68 @@ def test_an_empty_list_of_strategies_fails_with_401(passport):
     response = passport.authenticate([]).run(make_request())
     assert response is not None
     assert (response.status, response.body) == (401, "Unauthorized")
+
+
+# -- security item 51: a request with credentials for several strategies of the chain -------------
+
+
+class Sees(Strategy):
+    """Sees credentials of its own when the request has header ``X-<name>``; succeeds then."""
+
+    def __init__(self, name):
+        super().__init__()
+        self.name = name
+        self.asked = 0
+
+    def has_credentials(self, request):
+        self.asked += 1
+        return f"x-{self.name}" in request.headers
+
+    def authenticate(self, request, options):
+        if f"x-{self.name}" in request.headers:
+            return self.success({"id": self.name})
+        return self.fail()
+
+
+def test_51_credentials_for_two_strategies_fail_the_chain_with_400_before_any_runs(passport):
+    passport.use(Sees("a")).use(Sees("b"))
+    outcome = passport.authenticate(["a", "b"], session=False).attempt(make_request(headers={"X-A": "1", "X-B": "1"}))
+    assert (outcome.action, outcome.status, outcome.strategy) == ("fail", [400], "b")
+    assert outcome.info == [{"message": "Credentials for more than one authentication method; send one."}]
+
+
+def test_51_credentials_for_one_strategy_run_the_chain_as_usual(passport):
+    passport.use(Sees("a")).use(Sees("b"))
+    request = make_request(headers={"X-B": "1"})
+    assert passport.authenticate(["a", "b"], session=False).run(request) is None
+    assert request.user == {"id": "b"}
+
+
+def test_51_the_route_can_allow_several_credentials(passport):
+    passport.use(Sees("a")).use(Sees("b"))
+    guard = passport.authenticate(["a", "b"], session=False, allow_multiple_credentials=True)
+    request = make_request(headers={"X-A": "1", "X-B": "1"})
+    assert guard.run(request) is None
+    assert request.user == {"id": "a"}
+
+
+def test_51_a_single_strategy_guard_never_asks(passport):
+    strategy = Sees("a")
+    passport.use(strategy)
+    passport.authenticate("a", session=False).run(make_request(headers={"X-A": "1"}))
+    assert strategy.asked == 0
+
+
+def test_51_a_strategy_that_does_not_say_counts_as_seeing_none(passport, scripted):
+    passport.use(Sees("a")).use(scripted("quiet", "fail"))
+    request = make_request(headers={"X-A": "1"})
+    assert passport.authenticate(["quiet", "a"], session=False).run(request) is None
+
+
+def test_51_a_strategy_registered_after_the_guard_was_built_is_asked_too(passport, scripted):
+    passport.use(Sees("a")).use(scripted("b", "fail"))
+    guard = passport.authenticate(["a", "b"], session=False)
+    both = {"X-A": "1", "X-B": "1"}
+    assert guard.run(make_request(headers=both)) is None  # "b" does not say: no ambiguity
+    passport.use(Sees("b"))
+    assert guard.run(make_request(headers=both)).status == 400  # type: ignore[union-attr]

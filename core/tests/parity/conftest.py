@@ -311,6 +311,7 @@ ROUTES = [
     Route("/api/bearer", "bearer", API),
     Route("/api/bearer/form", "bearer", API, methods=("POST",)),
     Route("/api/either", ("bearer", "apikey"), API),
+    Route("/api/either/lenient", ("bearer", "apikey"), {**API, "allow_multiple_credentials": True}),
     # the request contract
     Route("/echo/{rest:path}", "echo", {**API, "tag": "parity"}, methods=("GET", "POST", "PUT", "PATCH", "DELETE")),
 ]

@@ -105,3 +105,27 @@ def test_51_a_bearer_token_in_the_query_is_not_read_by_default(client):
 def test_51_a_bearer_token_in_the_form_body_is_not_read_by_default(client):
     response = client.post("/api/bearer/form", data={"access_token": TOKEN})
     assert response.status_code == 401
+
+
+# -- security item 51: credentials for two strategies of one chain ---------------------------------
+
+
+def test_51_a_wrong_bearer_token_beside_a_valid_key_is_refused_not_authenticated(client):
+    from parity._support import API_KEY
+
+    response = client.get("/api/either", headers={"Authorization": "Bearer nope", "X-API-Key": API_KEY})
+    assert (response.status_code, response.text) == (400, "Bad Request")
+
+
+def test_51_one_credential_of_either_kind_still_works(client):
+    from parity._support import API_KEY
+
+    assert client.get("/api/either", headers={"X-API-Key": API_KEY}).status_code == 200
+    assert client.get("/api/either", headers={"Authorization": f"Bearer {TOKEN}"}).status_code == 200
+
+
+def test_51_a_route_that_allows_several_credentials_tries_them_in_turn(client):
+    from parity._support import API_KEY
+
+    response = client.get("/api/either/lenient", headers={"Authorization": "Bearer nope", "X-API-Key": API_KEY})
+    assert response.status_code == 200

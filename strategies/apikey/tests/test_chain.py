@@ -43,3 +43,16 @@ def test_a_malformed_credential_anywhere_in_the_chain_answers_400(passport: Pass
     assert response is not None and response.status == 400
     outcome = guard.attempt(make_request(headers={"X-API-Key": f"{KEY}, {KEY}"}))
     assert outcome.status == [400, None]
+
+
+def test_51_the_strategies_say_when_a_request_carries_their_credentials() -> None:
+    from passport.strategy_runner import make_request
+
+    key = APIKeyStrategy(lambda k: None)
+    bearer = BearerStrategy(lambda t: None)
+    assert key.has_credentials(make_request(headers={"X-API-Key": "k"})) is True
+    assert key.has_credentials(make_request(headers={"Authorization": "Bearer t"})) is False
+    assert bearer.has_credentials(make_request(headers={"Authorization": "Bearer t"})) is True
+    assert bearer.has_credentials(make_request(headers={"Authorization": "Basic dTpw"})) is False
+    assert bearer.has_credentials(make_request(url="/?access_token=t")) is False  # not read: not counted
+    assert BearerStrategy(lambda t: None, allow_query=True).has_credentials(make_request(url="/?access_token=t"))

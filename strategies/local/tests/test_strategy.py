@@ -310,3 +310,13 @@ async def test_one_instance_serves_concurrent_requests_without_mixing_them() -> 
 def test_a_string_rejection_info_is_a_message_never_a_challenge(message: str) -> None:
     result = run_strategy(LocalStrategy(lambda u, p: (None, message)), post(LOGIN))
     assert (result.action, result.status, result.message, result.challenge) == ("fail", None, message, None)
+
+
+def test_51_has_credentials_sees_a_username_or_a_password_where_the_strategy_reads_them() -> None:
+    from passport.strategy_runner import make_request
+
+    strategy = LocalStrategy(lambda username, password: None)
+    assert strategy.has_credentials(make_request(method="POST", body={"username": "ann"})) is True
+    assert strategy.has_credentials(make_request(method="POST", body={"password": "x"})) is True
+    assert strategy.has_credentials(make_request(method="POST", body={})) is False
+    assert strategy.has_credentials(make_request(url="/?username=ann&password=x")) is False  # query: not read

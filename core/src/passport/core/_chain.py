@@ -15,6 +15,7 @@ from collections.abc import Coroutine
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 from typing import Any
+from typing import Final
 from typing import final
 
 from ._actions import CURRENT
@@ -35,13 +36,17 @@ from ._layers import first_answer
 from ._options import RouteOptions
 from ._session import login
 from ._session import login_request
+from ._strategy import Strategy
 
 if TYPE_CHECKING:
     from ._plugins import PluginHost
     from ._registry import Registry
     from ._request import Request
     from ._response import Response
-    from ._strategy import Strategy
+
+
+AMBIGUOUS_CREDENTIALS: Final = "Credentials for more than one authentication method; send one."
+_NO_CREDENTIALS_CHECK: Final = Strategy.has_credentials  # the base class's answer: none seen, no call needed
 
 
 def _entry_name(entry: Any) -> str:
@@ -60,7 +65,16 @@ class Guard:
     :class:`~passport.core.Request`.
     """
 
-    __slots__ = ("_entries", "_multi", "_registry", "names", "opts")
+    __slots__ = (
+        "_checkers",
+        "_checkers_generation",
+        "_checks_credentials",
+        "_entries",
+        "_multi",
+        "_registry",
+        "names",
+        "opts",
+    )
 
     def __init__(self, registry: Registry, strategies: str | Strategy | Sequence[Any], options: dict[str, Any]) -> None:
         self._registry = registry
@@ -69,6 +83,11 @@ class Guard:
         self.names: tuple[str, ...] = tuple(_entry_name(e) for e in entries)
         self._entries: tuple[tuple[Any, str], ...] = tuple(zip(entries, self.names, strict=True))
         self.opts = RouteOptions(options)
+        # Several strategies: a request with credentials for more than one is refused (item 51).
+        self._checks_credentials = len(self._entries) > 1 and not self.opts.allow_multiple_credentials
+        # The chain's strategies that implement the check, when at least two do (else empty).
+        self._checkers: tuple[tuple[Any, str], ...] = ()
+        self._checkers_generation = -1  # the registry generation _checkers was derived for
 
     @property
     def options(self) -> Any:
@@ -129,6 +148,14 @@ class Guard:
         hooks = registry.hooks
         outcome = Outcome()
         refused = hooks is not None and self._refused(hooks, request, outcome)
+        if (
+            not refused
+            and self._checks_credentials
+            and (self._checkers or self._checkers_generation != registry.generation)
+        ):
+            refused = self._ambiguous(registry, request, outcome)
+            if refused and hooks is not None:
+                hooks.finished(request, self.names, outcome)
         if not refused:
             options = self.opts.raw
             strategies = registry.strategies
@@ -210,6 +237,36 @@ class Guard:
         self._close_failed(outcome)
         hooks.finished(request, self.names, outcome)
         return True
+
+    def _ambiguous(self, registry: Registry, request: Request, outcome: Outcome) -> bool:
+        """Fail the attempt with 400 when more than one strategy sees credentials of its own.
+
+        Which credentials count is up to each strategy (:meth:`Strategy.has_credentials`); one
+        that does not implement it is assumed to see none and is never asked. Which strategies
+        implement it is worked out once per registry generation, not per request.
+        """
+        if self._checkers_generation != registry.generation:
+            self._checkers = self._strategies_that_check(registry)
+            self._checkers_generation = registry.generation
+        seen = [name for strategy, name in self._checkers if strategy.has_credentials(request)]
+        if len(seen) < 2:
+            return False
+        outcome.strategy = seen[1]
+        outcome.failures = [({"message": AMBIGUOUS_CREDENTIALS}, 400)]
+        self._close_failed(outcome)
+        return True
+
+    def _strategies_that_check(self, registry: Registry) -> tuple[tuple[Any, str], ...]:
+        strategies = registry.strategies
+        found = []
+        for entry, name in self._entries:
+            strategy = strategies.get(entry) if type(entry) is str else entry
+            if strategy is None:
+                raise UnknownStrategyError(entry, strategies)
+            check = getattr(type(strategy), "has_credentials", None)
+            if check is not None and check is not _NO_CREDENTIALS_CHECK:
+                found.append((strategy, name))
+        return tuple(found) if len(found) > 1 else ()  # one alone can never be ambiguous
 
     def _close_failed(self, outcome: Outcome) -> None:
         # Passport's custom-callback shape: one challenge/status, or lists for a list guard.

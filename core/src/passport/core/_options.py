@@ -12,6 +12,7 @@ from ._redirects import check_configured_url
 
 KNOWN: Final = frozenset(
     {
+        "allow_multiple_credentials",
         "assign_property",
         "auth_info",
         "fail_with_error",
@@ -65,6 +66,7 @@ class RouteOptions:
     """The parsed route options; ``raw`` is what strategies receive (read-only, whole)."""
 
     __slots__ = (
+        "allow_multiple_credentials",
         "assign_property",
         "auth_info",
         "fail_with_error",
@@ -87,6 +89,7 @@ class RouteOptions:
         self.keep_session_info = _flag(options, "keep_session_info", False)
         self.fail_with_error = _flag(options, "fail_with_error", False)
         self.auth_info = _flag(options, "auth_info", True)
+        self.allow_multiple_credentials = _flag(options, "allow_multiple_credentials", False)
         self.success_flash = _flash_form(options, "success_flash")
         self.failure_flash = _flash_form(options, "failure_flash")
         self.success_message = _message_form(options, "success_message")

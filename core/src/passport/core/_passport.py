@@ -55,7 +55,7 @@ class Passport:
     def __init__(self, *, load_plugins: bool = False, block_plugins: Iterable[str] = ()) -> None:
         # The one object guards and session steps get: what they need of this Passport (STYLE 24c).
         self._registry = Registry()
-        self._registry.strategies["session"] = SessionStrategy(self._registry)
+        self._registry.register("session", SessionStrategy(self._registry))
         if load_plugins:
             self.load_plugins(block=block_plugins)
 
@@ -84,12 +84,12 @@ class Passport:
             raise TypeError(f"use() takes a strategy instance, got the class {strategy.__name__}; call it first")
         if not name or type(name) is not str:
             raise TypeError("Authentication strategies must have a name")
-        self._registry.strategies[name] = strategy
+        self._registry.register(name, strategy)
         return self
 
     def unuse(self, name: str) -> Passport:
         """Remove the strategy registered under ``name`` (no error if there is none)."""
-        self._registry.strategies.pop(name, None)
+        self._registry.unregister(name)
         return self
 
     def strategy(self, name: str) -> Strategy:

@@ -26,19 +26,32 @@ class Registry:
 
     :ivar session_version: ``fn(user)`` or ``fn(request, user)``: the value a login session of
         the user must still match (see ``Passport.session_version``), or ``None``.
+    :ivar generation: a counter that changes whenever a strategy is registered or removed, so a
+        guard knows when what it derived from its strategies is stale.
     :ivar hooks: the plugin host, or ``None`` while no plugin was ever registered (then no
         hook is called at all).
     """
 
-    __slots__ = ("deserializers", "hooks", "serializers", "session_version", "strategies", "transformers")
+    __slots__ = ("deserializers", "generation", "hooks", "serializers", "session_version", "strategies", "transformers")
 
     def __init__(self) -> None:
         self.strategies: dict[str, Any] = {}
+        self.generation = 0  # changes whenever a strategy is added or removed (see use, unuse)
         self.serializers: list[Layer] = []
         self.deserializers: list[Layer] = []
         self.transformers: list[Layer] = []
         self.session_version: Layer | None = None
         self.hooks: PluginHost | None = None
+
+    def register(self, name: str, strategy: Any) -> None:
+        """Register ``strategy`` under ``name`` (replacing any other)."""
+        self.strategies[name] = strategy
+        self.generation += 1
+
+    def unregister(self, name: str) -> None:
+        """Remove the strategy registered under ``name``, if any."""
+        if self.strategies.pop(name, None) is not None:
+            self.generation += 1
 
     def strategy(self, name: str) -> Strategy:
         """The strategy registered under ``name``.

@@ -37,6 +37,17 @@ class Strategy:
         """Authenticate ``request``; ``options`` are the route's options, passed through whole."""
         raise NotImplementedError(f"{type(self).__name__}.authenticate must be overridden by subclass")
 
+    def has_credentials(self, request: Request) -> bool:
+        """Whether ``request`` carries credentials this strategy would read (optional; ``False``).
+
+        A guard that tries several strategies asks each one before running any: a request with
+        credentials for more than one of them (a bearer token and an API key, a wrong token
+        beside a right key) is refused with 400, unless the route allows it
+        (``allow_multiple_credentials=True``). Keep it cheap and side-effect free: look, don't
+        verify.
+        """
+        return False
+
     def success(self, user: Any, info: Any = None) -> None:
         """Authenticate the request as ``user``; ``info`` (optional) becomes ``request.auth_info``."""
         (CURRENT.get() or current("success()", self)).success(user, info)

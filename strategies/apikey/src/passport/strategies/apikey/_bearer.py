@@ -118,6 +118,17 @@ class BearerStrategy(Strategy):
             f"allow_body={self._allow_body!r} allow_query={self._allow_query!r}>"
         )
 
+    def has_credentials(self, request: Request) -> bool:
+        """An ``Authorization: Bearer`` header, or an ``access_token`` where the app allows one."""
+        header = request.headers.get("authorization")
+        if header and header[:7].lower() == "bearer ":
+            return True
+        if self._allow_body:
+            body = request.body
+            if isinstance(body, Mapping) and body.get("access_token"):
+                return True
+        return self._allow_query and bool(request.query.get("access_token"))
+
     def authenticate(self, request: Request, options: Mapping[str, Any]) -> None | Awaitable[None]:
         """Find exactly one well-formed token, then ask verify (see the class docstring)."""
         required = options.get("required_scope")

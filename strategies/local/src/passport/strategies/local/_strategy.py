@@ -127,6 +127,15 @@ class LocalStrategy(Strategy):
             return MALFORMED_CREDENTIALS
         return None
 
+    def has_credentials(self, request: Request) -> bool:
+        """A username or a password field is there (where this strategy reads them)."""
+        fields = ((self._username_field, self._username_path), (self._password_field, self._password_path))
+        for field, path in fields:
+            value = self._credential(request, field, path)
+            if value is not MISSING and value is not None and value != "":
+                return True
+        return False
+
     def authenticate(self, request: Request, options: Mapping[str, Any]) -> None | Awaitable[None]:
         """Read the credentials, refuse malformed ones with a 400, then ask verify."""
         username = self._credential(request, self._username_field, self._username_path)

@@ -52,3 +52,15 @@ def test_20_a_callback_replayed_with_the_cookie_from_before_it_logs_nobody_in(de
     replay = attacker.get(callback, allow_redirects=False, timeout=5)
     assert (replay.status_code, replay.headers["Location"]) == (302, "/")  # refused before any token request
     assert attacker.get(demo.url + "/profile", allow_redirects=False, timeout=5).status_code == 302
+
+
+def test_22_a_sign_in_started_in_another_tab_still_completes_after_the_first_one(demo: Any) -> None:
+    browser = requests.Session()
+    callbacks = []
+    for _ in range(2):  # two tabs of one browser start "Sign in with the demo provider"
+        start = browser.get(demo.url + "/auth/provider", allow_redirects=False, timeout=5)
+        callbacks.append(requests.get(start.headers["Location"], allow_redirects=False, timeout=5).headers["Location"])
+    second = browser.get(callbacks[1], allow_redirects=False, timeout=5)
+    assert (second.status_code, second.headers["Location"]) == (302, "/profile")
+    first = browser.get(callbacks[0], allow_redirects=False, timeout=5)
+    assert (first.status_code, first.headers["Location"]) == (302, "/profile")

@@ -315,3 +315,35 @@ def test_max_spent_must_be_positive():
 
     with pytest.raises(ValueError):
         SessionStateStore("k", max_spent=0)
+
+
+def test_22_a_flow_started_in_another_tab_survives_the_login_of_the_first(make_strategy, browser):
+    from passport.core import Passport
+    from passport.strategy_runner import make_request
+
+    strategy = make_strategy()
+    passport = Passport().use(strategy)
+    passport.serializer(lambda user: user["id"])
+    session = {}
+    tab_one = browser.start(strategy, session)
+    tab_two = browser.start(strategy, session)
+    second = make_request(url=browser.consent(tab_two.url), session=session)
+    assert passport.authenticate("oauth2").run(second) is None  # logged in: the session regenerated
+    assert second.session_regenerations == 1
+    first = make_request(url=browser.consent(tab_one.url), session=second.session)
+    assert passport.authenticate("oauth2").run(first) is None
+    assert first.user is not None
+
+
+def test_22_only_the_strategys_own_slot_survives_the_login(make_strategy, browser):
+    from passport.core import Passport
+    from passport.strategy_runner import make_request
+
+    strategy = make_strategy()
+    passport = Passport().use(strategy)
+    passport.serializer(lambda user: user["id"])
+    session = {"planted": "by someone before the login"}
+    start = browser.start(strategy, session)
+    request = make_request(url=browser.consent(start.url), session=session)
+    assert passport.authenticate("oauth2").run(request) is None
+    assert "planted" not in request.session

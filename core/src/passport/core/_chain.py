@@ -212,7 +212,10 @@ class Guard:
                 if opts.assign_property is not None:
                     setattr(request, opts.assign_property, outcome.user)
                 elif opts.session:
-                    yield from login(registry, request, outcome.user, True, opts.keep_session_info)
+                    carry = getattr(strategy, "session_keys", ())  # the strategy that succeeded
+                    if type(carry) is not tuple:
+                        carry = tuple(carry) if isinstance(carry, list) else ()
+                    yield from login(registry, request, outcome.user, True, opts.keep_session_info, carry)
                 else:  # an API guard: no session, no user code
                     login_request(registry, request, outcome.user)
                 if opts.auth_info:

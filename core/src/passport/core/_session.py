@@ -51,8 +51,19 @@ def login_request(registry: Registry, request: Request, user: Any) -> None:
         hooks.login(request, user, False)
 
 
-def login(registry: Registry, request: Request, user: Any, session: bool, keep_session_info: bool) -> Flow:
+def login(
+    registry: Registry,
+    request: Request,
+    user: Any,
+    session: bool,
+    keep_session_info: bool,
+    carry: tuple[str, ...] = (),
+) -> Flow:
     """Set ``request.user``; with ``session``, regenerate the session and store the serialized user.
+
+    ``carry`` names session keys kept through the regeneration even without
+    ``keep_session_info``: the pending work of the strategy that led to this login
+    (``Strategy.session_keys``).
 
     :raises TypeError: ``user`` is ``None``.
     :raises SessionError: no session support, or no serializer stored the user.
@@ -68,7 +79,7 @@ def login(registry: Registry, request: Request, user: Any, session: bool, keep_s
         if value is NO_ANSWER:
             raise SessionError("Failed to serialize user into session")
         version = None if registry.session_version is None else (yield from session_version(registry, user, request))
-        store_login(request, value, keep_session_info, version)
+        store_login(request, value, keep_session_info, version, carry)
     except BaseException:
         request.user = None
         raise
@@ -122,11 +133,13 @@ def session_version(registry: Registry, user: Any, request: Request) -> Flow:
     return step[0]
 
 
-def store_login(request: Request, value: Any, keep_session_info: bool, version: Any = None) -> None:
+def store_login(
+    request: Request, value: Any, keep_session_info: bool, version: Any = None, carry: tuple[str, ...] = ()
+) -> None:
     """Regenerate the session and record the serialized user in it (fixation defence), with
-    the user's session version when the app keeps one."""
+    the user's session version when the app keeps one; ``carry`` keys survive the regeneration."""
     old = session_of(request)
-    kept = dict(old) if keep_session_info else None
+    kept = dict(old) if keep_session_info else {k: old[k] for k in carry if k in old} if carry else None
     session = regenerate(request)
     if kept:
         session.update(kept)

@@ -29,6 +29,10 @@ class Strategy:
     """
 
     name: str = ""
+    session_keys: tuple[str, ...] = ()
+    """Session keys this strategy keeps its pending work under (an OAuth 2.0 strategy's pending
+    flows). A login this strategy leads to keeps them through the session's regeneration, so a
+    sign-in started in another browser tab survives; everything else is dropped as usual."""
 
     def __init__(self) -> None:
         pass

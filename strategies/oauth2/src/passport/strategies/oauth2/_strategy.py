@@ -212,6 +212,10 @@ class OAuth2Strategy(Strategy):
         self._pkce: str | None = pkce or None
         self._store: Any = store if store is not None else NullStateStore()
         self._builtin_store = isinstance(self._store, (SessionStateStore, NullStateStore))
+        if isinstance(self._store, SessionStateStore):
+            # Flows started in other tabs wait in this slot: the login this strategy leads to
+            # keeps it through the session's regeneration (security item 22).
+            self.session_keys = (self._store.key,)
         self._proxy = proxy
         self._pass_request = pass_request
         self._verify_params = verify_params

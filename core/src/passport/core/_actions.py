@@ -61,6 +61,14 @@ class Outcome:
     def __repr__(self) -> str:
         return f"<Outcome action={self.action!r} strategy={self.strategy!r} status={self.status!r}>"
 
+    @property
+    def failure_status(self) -> int:
+        """The status an all-failed attempt is answered with: a plugin refusal's, else the first
+        status a strategy failed with, else 401."""
+        if self.refusal is not None:
+            return self.refusal.status  # type: ignore[no-any-return]
+        return next((s for _, s in self.failures if s), 401)
+
     # -- used by the chain runner ------------------------------------------------------------
 
     def raised(self, exc: Exception) -> None:

@@ -15,8 +15,8 @@ from ._errors import reason_phrase
 from ._options import resolve_flash
 from ._options import resolve_message
 from ._redirects import is_safe_redirect
-from ._response import NO_STORE
 from ._response import Response
+from ._response import plain_response
 from ._response import redirect_response
 from ._session import push_message
 
@@ -109,19 +109,15 @@ def _fail(request: Request, outcome: Outcome, opts: RouteOptions) -> Response:
         push_message(request, message)
     if opts.failure_redirect is not None:
         return redirect_response(opts.failure_redirect)
+    status = outcome.failure_status
     refusal = outcome.refusal
     if refusal is not None:
-        status, headers = refusal.status, list(refusal.headers)
+        headers = list(refusal.headers)
     else:
-        # First status any strategy gave wins. Challenges travel on a 401 (Passport), and on a
-        # bearer 400/403 that asks for that status: RFC 6750 §3 wants invalid_request and
-        # insufficient_scope answered with their challenge.
-        status = next((s for _, s in failures if s), 401)
+        # Challenges travel on a 401 (Passport), and on a bearer 400/403 that asks for that
+        # status: RFC 6750 §3 wants invalid_request and insufficient_scope answered with theirs.
         headers = [("WWW-Authenticate", c) for c, s in failures if type(c) is str and _travels(c, s, status)]
-    phrase = reason_phrase(status)
     if opts.fail_with_error:
         challenges = [v for k, v in headers if k == "WWW-Authenticate"]
-        raise AuthenticationError(phrase, status, challenges, headers)
-    headers.append(("Content-Type", "text/plain; charset=utf-8"))
-    headers.append(NO_STORE)
-    return Response(status, headers, phrase)
+        raise AuthenticationError(reason_phrase(status), status, challenges, headers)
+    return plain_response(status, headers)

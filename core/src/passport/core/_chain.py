@@ -154,8 +154,6 @@ class Guard:
             and (self._checkers or self._checkers_generation != registry.generation)
         ):
             refused = self._ambiguous(registry, request, outcome)
-            if refused and hooks is not None:
-                hooks.finished(request, self.names, outcome)
         if not refused:
             options = self.opts.raw
             strategies = registry.strategies
@@ -196,8 +194,8 @@ class Guard:
                     self._close_failed(outcome)
             finally:
                 CURRENT.reset(token)
-            if hooks is not None:
-                hooks.finished(request, self.names, outcome)
+        if hooks is not None:  # refused, ambiguous or run: the attempt is over
+            hooks.finished(request, self.names, outcome)
         result: Outcome | Response | None = outcome
         if apply:
             opts = self.opts
@@ -238,7 +236,6 @@ class Guard:
         outcome.strategy = self.names[0] if self.names else None
         outcome.failures = [({"message": refusal.message}, refusal.status)]
         self._close_failed(outcome)
-        hooks.finished(request, self.names, outcome)
         return True
 
     def _ambiguous(self, registry: Registry, request: Request, outcome: Outcome) -> bool:
@@ -260,12 +257,9 @@ class Guard:
         return True
 
     def _strategies_that_check(self, registry: Registry) -> tuple[tuple[Any, str], ...]:
-        strategies = registry.strategies
         found = []
         for entry, name in self._entries:
-            strategy = strategies.get(entry) if type(entry) is str else entry
-            if strategy is None:
-                raise UnknownStrategyError(entry, strategies)
+            strategy = registry.strategy(entry) if type(entry) is str else entry
             check = getattr(type(strategy), "has_credentials", None)
             if check is not None and check is not _NO_CREDENTIALS_CHECK:
                 found.append((strategy, name))

@@ -44,12 +44,8 @@ class Steps(tuple[Flow]):
     an event loop nor a second driver for it. Strategies outside the core return awaitables.
     """
 
+    # A one-item tuple, ``Steps((flow,))``, built in C: no __init__ call per restore.
     __slots__ = ()
-
-    # A one-item tuple, ``Steps((flow,))``: built in C, with no __init__ call per restore.
-    @property
-    def flow(self) -> Flow:
-        return self[0]
 
 
 def drive(flow: Flow, answer: list[Any] | None = None) -> Any:

@@ -38,10 +38,14 @@ PASS: Final = _Pass()
 
 
 class Layer(NamedTuple):
-    """One registered serializer, deserializer or transformer."""
+    """One registered serializer, deserializer, transformer or session-version function."""
 
     fn: Callable[..., Any]
     takes_request: bool
+
+    def step(self, request: Request, value: Any) -> Step:
+        """The flow step that calls this function with ``value`` (the request first, if it takes one)."""
+        return [self.fn, (request, value) if self.takes_request else (value,)]
 
 
 def make_layer(fn: Callable[..., Any]) -> Layer:
@@ -68,10 +72,17 @@ NO_ANSWER: Final = object()
 def first_answer(layers: list[Layer], value: Any, request: Request) -> Flow:
     """The chain of serializers or of info transformers: the first result that is not ``None``,
     ``False`` or ``PASS`` (those hand over to the next function), else :data:`NO_ANSWER`."""
-    for fn, takes_request in layers:
-        step: Step = [fn, (request, value) if takes_request else (value,)]
+    for layer in layers:
+        step = layer.step(request, value)
         yield step
         result = step[0]
         if not _skips(result):
             return result
     return NO_ANSWER
+
+
+def answer_of(layer: Layer, value: Any, request: Request) -> Flow:
+    """What one function answers (a session-version function, which always answers)."""
+    step = layer.step(request, value)
+    yield step
+    return step[0]

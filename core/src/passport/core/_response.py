@@ -61,7 +61,8 @@ def redirect_response(url: str, status: int = 302) -> Response:
     return Response(status, [("Location", iri_to_uri(url)), ("Content-Length", "0"), NO_STORE, NO_REFERRER], "")
 
 
-def _plain(status: int, headers: list[tuple[str, str]], text: str | None = None) -> Response:
+def plain_response(status: int, headers: list[tuple[str, str]], text: str | None = None) -> Response:
+    """A plain-text answer passport makes (a failure, an error): ``text``, or the reason phrase."""
     headers.append(("Content-Type", "text/plain; charset=utf-8"))
     headers.append(NO_STORE)
     return Response(status, headers, reason_phrase(status) if text is None else text)
@@ -89,8 +90,8 @@ def error_response(exc: BaseException) -> Response | None:
     if status >= 500:  # the server's trouble (an upstream fault), answered without its text: log it
         logger.warning("%s answered with status %d", type(exc).__name__, status, exc_info=exc)
     if isinstance(exc, AuthenticationError):
-        return _plain(status, list(exc.headers))
-    return _plain(status, [], str(exc) if isinstance(exc, BodyError) else None)
+        return plain_response(status, list(exc.headers))
+    return plain_response(status, [], str(exc) if isinstance(exc, BodyError) else None)
 
 
 def login_required_response(request: Request, login_url: str | None) -> Response | None:
@@ -100,7 +101,7 @@ def login_required_response(request: Request, login_url: str | None) -> Response
     if request.user is not None:
         return None
     if login_url is None:
-        return _plain(401, [])
+        return plain_response(401, [])
     parts = urlsplit(request.url)
     wanted = f"{parts.path}?{parts.query}" if parts.query else parts.path
     session = request.session

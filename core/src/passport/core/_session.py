@@ -17,11 +17,11 @@ from typing import Final
 from ._errors import MISSING_SESSION
 from ._errors import SessionError
 from ._layers import NO_ANSWER
+from ._layers import answer_of
 from ._layers import first_answer
 
 if TYPE_CHECKING:
     from ._flows import Flow
-    from ._flows import Step
     from ._registry import Registry
     from ._request import Request
 
@@ -43,8 +43,7 @@ def login_request(registry: Registry, request: Request, user: Any) -> None:
 
     :raises TypeError: ``user`` is ``None``.
     """
-    if user is None:
-        raise TypeError("login() needs a user; to log out, call logout()")
+    _require(user)
     request.user = user
     hooks = registry.hooks
     if hooks is not None:
@@ -70,15 +69,15 @@ def login(
     """
     if not session:
         return login_request(registry, request, user)
-    if user is None:
-        raise TypeError("login() needs a user; to log out, call logout()")
+    _require(user)
     request.user = user
     try:
         session_of(request)
         value = yield from first_answer(registry.serializers, user, request)
         if value is NO_ANSWER:
             raise SessionError("Failed to serialize user into session")
-        version = None if registry.session_version is None else (yield from session_version(registry, user, request))
+        layer = registry.session_version
+        version = None if layer is None else (yield from answer_of(layer, user, request))
         store_login(request, value, keep_session_info, version, carry)
     except BaseException:
         request.user = None
@@ -99,6 +98,11 @@ def logout(registry: Registry, request: Request, keep_session_info: bool) -> Non
     hooks = registry.hooks
     if hooks is not None:
         hooks.logout(request, user)
+
+
+def _require(user: Any) -> None:
+    if user is None:
+        raise TypeError("login() needs a user; to log out, call logout()")
 
 
 # -- session mechanics (no user code) -------------------------------------------------------------
@@ -123,23 +127,17 @@ def regenerate(request: Request) -> MutableMapping[str, Any]:
     return session_of(request)
 
 
-def session_version(registry: Registry, user: Any, request: Request) -> Flow:
-    """The user's session version (``Passport.session_version``), or ``None`` without one."""
-    layer = registry.session_version
-    if layer is None:
-        return None
-    step: Step = [layer.fn, (request, user) if layer.takes_request else (user,)]
-    yield step
-    return step[0]
-
-
 def store_login(
     request: Request, value: Any, keep_session_info: bool, version: Any = None, carry: tuple[str, ...] = ()
 ) -> None:
     """Regenerate the session and record the serialized user in it (fixation defence), with
     the user's session version when the app keeps one; ``carry`` keys survive the regeneration."""
     old = session_of(request)
-    kept = dict(old) if keep_session_info else {k: old[k] for k in carry if k in old} if carry else None
+    kept: dict[str, Any] | None = None
+    if keep_session_info:
+        kept = dict(old)
+    elif carry:  # only the pending work of the strategy that led here
+        kept = {k: old[k] for k in carry if k in old}
     session = regenerate(request)
     if kept:
         session.update(kept)

@@ -10,13 +10,12 @@ from typing import Any
 from ._errors import MISSING_SESSION
 from ._errors import SessionError
 from ._flows import Flow
-from ._flows import Step
 from ._flows import Steps
 from ._layers import PASS
+from ._layers import answer_of
 from ._session import KEY
 from ._session import VERSION
 from ._session import forget_user
-from ._session import session_version
 from ._strategy import Strategy
 
 if TYPE_CHECKING:
@@ -48,27 +47,27 @@ class SessionStrategy(Strategy):
             self.pass_()
             return None
         # The deserializers are user code: the chain runs these steps in its own mode.
-        return Steps((self._restore(request, value),))  # type: ignore[return-value]
+        return Steps((self._restore(request, value, namespace),))  # type: ignore[return-value]
 
-    def _restore(self, request: Request, value: Any) -> Flow:
+    def _restore(self, request: Request, value: Any, namespace: Mapping[str, Any]) -> Flow:
         """The deserializer chain: the first answer other than ``PASS`` is the user, and ``None``
         or ``False`` means the account is gone.
 
         :raises SessionError: every deserializer passed.
         """
-        for fn, takes_request in self._registry.deserializers:
-            step: Step = [fn, (request, value) if takes_request else (value,)]
+        for layer in self._registry.deserializers:
+            step = layer.step(request, value)
             yield step
             user = step[0]
             if user is not PASS:
                 break
         else:
             raise SessionError("Failed to deserialize user out of session")
-        registry = self._registry
-        if user is not None and user is not False and registry.session_version is not None:
+        version = self._registry.session_version
+        if user is not None and user is not False and version is not None:
             # Revoked sessions: the version stored at login must still be the user's.
-            stored = request.session.get(KEY, {}).get(VERSION)  # type: ignore[union-attr]
-            current = yield from session_version(registry, user, request)
+            stored = namespace.get(VERSION)
+            current = yield from answer_of(version, user, request)
             if stored is None or stored != current:
                 user = None
         if user is None or user is False:  # the account is gone, or its sessions were revoked

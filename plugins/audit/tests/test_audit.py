@@ -163,3 +163,17 @@ def test_the_entry_point_registers_the_ready_made_instance(monkeypatch):
 def test_a_user_id_that_is_not_a_function_is_refused():
     with pytest.raises(TypeError):
         AuditLog(user_id="id")  # type: ignore[arg-type]
+
+
+def test_a_success_that_logged_nobody_in_is_not_credited_to_a_later_direct_login(caplog):
+    passport = Passport()
+    passport.use(Key())
+    passport.serializer(lambda user: user["id"])
+    passport.register_plugin(AuditLog(), "audit")
+    from passport.strategy_runner import make_request
+
+    passport.authorize("key").run(make_request(headers={"X-Key": KEY}))  # success, account only
+    with caplog.at_level(logging.INFO, logger="passport.audit"):
+        passport.login(make_request(), USERS["ann"])  # the app's own login_user, no strategy
+    [event] = events(caplog)
+    assert (event["event"], event["strategy"]) == ("login", None)

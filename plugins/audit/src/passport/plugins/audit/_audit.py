@@ -17,9 +17,11 @@ from passport.core import hookimpl
 
 AUDIT_LOGGER: Final = "passport.audit"
 
-# The strategy that produced the success being logged in: set by the attempt hook, read by the
-# login hook that follows it in the same request (one thread or task).
-_SUCCEEDED_WITH: Final[ContextVar[str | None]] = ContextVar("passport_audit_strategy", default=None)
+# The strategy that produced the success being logged in, with the request it was for: set by
+# the attempt hook, read by the login hook that follows it for the same request. A success that
+# leads to no login (authorize, attempt()) must not be credited to a later direct login, even one
+# in the next request on the same thread: hence the request's identity beside the name.
+_SUCCEEDED_WITH: Final[ContextVar[tuple[int, str | None] | None]] = ContextVar("passport_audit_strategy", default=None)
 
 
 def default_user_id(user: Any) -> str | None:
@@ -91,20 +93,20 @@ class AuditLog:
     def passport_attempt_finished(self, request: Request, strategies: Sequence[str], outcome: Outcome) -> None:
         action = outcome.action
         if action == "success":
-            _SUCCEEDED_WITH.set(outcome.strategy)
+            _SUCCEEDED_WITH.set((id(request), outcome.strategy))
         elif action == "fail":
-            refused = outcome.refusal is not None
-            status = outcome.refusal.status if refused else next((s for _, s in outcome.failures if s), 401)
+            event = "failure" if outcome.refusal is None else "refused"
             strategy = ",".join(strategies)
-            self._log(logging.WARNING, "refused" if refused else "failure", request, strategy=strategy, status=status)
+            self._log(logging.WARNING, event, request, strategy=strategy, status=outcome.failure_status)
         elif action == "error":
             error = type(outcome.error).__name__
             self._log(logging.ERROR, "error", request, strategy=outcome.strategy, error=error)
 
     @hookimpl
     def passport_login(self, request: Request, user: Any, session: bool) -> None:
-        strategy = _SUCCEEDED_WITH.get()
+        succeeded = _SUCCEEDED_WITH.get()
         _SUCCEEDED_WITH.set(None)
+        strategy = succeeded[1] if succeeded is not None and succeeded[0] == id(request) else None
         if session or self.api_successes:
             event = "login" if session else "authenticated"
             self._log(logging.INFO, event, request, strategy=strategy, user=self.user_id(user))

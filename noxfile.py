@@ -47,6 +47,7 @@ INSTALL: dict[str, list[str]] = {
     "demo": ["-e", "core[flask,starlette]", "-e", "strategy-runner", *STRATEGIES, "-e", "demo[test]"],
 }
 TYPE_STUBS = ["types-requests", "types-oauthlib"]
+TYPED_OPTIONALS = ["starsessions>=2.1"]  # imported by the Starlette adapter only when it serves the session
 
 
 def _all_distributions(editable: bool) -> list[str]:
@@ -87,7 +88,7 @@ def lint(session: nox.Session) -> None:
 @nox.session(python=PYTHONS[0])
 def typecheck(session: nox.Session) -> None:
     """Type-check every distribution's src/ with mypy --strict."""
-    session.install("mypy>=1.11", *TYPE_STUBS, "-e", "core[flask,starlette]", *_all_distributions(editable=True)[2:])
+    session.install("mypy>=1.11", *TYPE_STUBS, *TYPED_OPTIONALS, "-e", "core[flask,starlette]", *_all_distributions(editable=True)[2:])
     libraries = [f"{path}/src/passport" for name, path in PACKAGES.items() if name != "demo"]
     session.run("mypy", *libraries, "demo/src/passport_demo", env={"MYPYPATH": "demo/src"})
 

@@ -5,7 +5,6 @@ import contextlib
 import copy
 import threading
 import time
-import warnings
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Annotated
@@ -13,6 +12,7 @@ from typing import Any
 
 import httpx
 import pytest
+from _testclient import TestClient
 from fastapi import Depends
 from fastapi import FastAPI
 from fastapi import Form
@@ -37,12 +37,6 @@ from passport.starlette import PassportMiddleware
 from passport.starlette import PassportStarlette
 from passport.starlette import PassportUser
 from passport.starlette import get_flashed_messages
-
-with warnings.catch_warnings():
-    # Starlette 1.x prefers httpx2 for its TestClient and warns when it falls back to httpx (which
-    # still works); the core's test extra installs httpx, so only that one import is exempted.
-    warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient`")
-    from starlette.testclient import TestClient
 
 # -- tiny inline strategies --------------------------------------------------------------------
 

@@ -19,7 +19,6 @@ import functools
 import io
 import os
 import sys
-import warnings
 from collections.abc import Iterable
 from collections.abc import Iterator
 from collections.abc import Mapping
@@ -32,6 +31,7 @@ from urllib.parse import unquote_to_bytes
 import flask
 import httpx
 import pytest
+from _testclient import TestClient
 from fastapi import Depends
 from fastapi import FastAPI
 from flask import g
@@ -66,12 +66,6 @@ from passport.strategies.apikey import APIKeyStrategy
 from passport.strategies.apikey import BearerStrategy
 from passport.strategies.apikey import KeyStore
 from passport.strategies.local import LocalStrategy
-
-with warnings.catch_warnings():
-    # Starlette 1.x prefers httpx2 for its TestClient and warns when it falls back to httpx (which
-    # still works); the core's test extra installs httpx, so only that one import is exempted.
-    warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient`")
-    from starlette.testclient import TestClient
 
 SECRET = "parity-secret"
 

@@ -18,6 +18,10 @@ from passport.starlette._identity import NO_CREDENTIALS
 from passport.starlette._identity import Scopes
 from passport.starlette._identity import _auth_setting
 from passport.starlette._request import _view
+from passport.starlette._server_sessions import STORE_UNAVAILABLE
+from passport.starlette._server_sessions import load_server_session
+from passport.starlette._server_sessions import saving_send
+from passport.starlette._server_sessions import served_by_starsessions
 from passport.starlette._settings import SETTINGS_KEY
 from passport.starlette._settings import Regenerate
 from passport.starlette._settings import RequestSettings
@@ -77,6 +81,10 @@ class PassportMiddleware:
         scope[SETTINGS_KEY] = self._settings
         # Anonymous until restored: request.user and @requires need scope["user"].
         scope["user"], scope["auth"] = ANONYMOUS_USER, NO_CREDENTIALS
+        server_sessions = served_by_starsessions(scope)
+        if server_sessions and not await load_server_session(scope):
+            await STORE_UNAVAILABLE(scope, receive, send)
+            return
         if self._restore is not None:
             if scope.get("session") is None:
                 raise SessionError(
@@ -84,4 +92,6 @@ class PassportMiddleware:
                     "SessionMiddleware outside it (list it first), or pass session=False"
                 )
             await self._restore.arun(_view(scope))  # only ever passes, or raises (a deserializer failed)
+        if server_sessions:
+            send = saving_send(scope, receive, send)
         await self.app(scope, receive, send)

@@ -35,6 +35,8 @@ from passport.starlette._identity import Scopes
 from passport.starlette._identity import SharedCredentials
 from passport.starlette._identity import _auth_setting
 from passport.starlette._responses import http_error
+from passport.starlette._server_sessions import rotate
+from passport.starlette._server_sessions import served_by_starsessions
 from passport.starlette._settings import DEFAULT_SETTINGS
 from passport.starlette._settings import SETTINGS_KEY
 from passport.starlette._settings import Regenerate
@@ -176,7 +178,8 @@ class StarletteRequest:
             session[FLASHES] = [*session.get(FLASHES, ()), [category, message]][-MAX_QUEUED_MESSAGES:]
 
     def regenerate_session(self) -> None:
-        """Start a fresh session: a new id when a ``regenerate_session`` hook is set, else cleared."""
+        """Start a fresh session: a new id from the ``regenerate_session`` hook, or from
+        starsessions when it serves the session (the old id stops working); else cleared."""
         session = self.session
         if session is not None:
             regenerate = self._regenerate
@@ -184,6 +187,9 @@ class StarletteRequest:
                 regenerate = self._settings().regenerate
             if regenerate is not None:
                 regenerate(HTTPConnection(self._scope))
+            else:
+                if served_by_starsessions(self._scope):  # a new id, and the old entry removed
+                    rotate(self._scope, SETTINGS_KEY in self._scope)
             session.clear()
 
 

@@ -37,3 +37,18 @@ def see_only(monkeypatch: pytest.MonkeyPatch) -> list[FakeDistribution]:
     monkeypatch.setattr(importlib_metadata, "distributions", lambda **kwargs: iter(list(dists)))
     monkeypatch.delenv("PASSPORT_DISABLE_PLUGIN_AUTOLOAD", raising=False)
     return dists
+
+
+class _RecentTime:
+    """Equal to any Unix time (int seconds) within the last minute: a login's ``auth_time``."""
+
+    def __eq__(self, other: object) -> bool:
+        import time
+
+        return type(other) is int and 0 <= time.time() - other < 60
+
+    def __repr__(self) -> str:
+        return "RECENT"
+
+
+RECENT = _RecentTime()

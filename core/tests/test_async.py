@@ -7,6 +7,7 @@ import threading
 import time
 
 import pytest
+from _fakes import RECENT
 
 from passport.core import PASS
 from passport.core import Passport
@@ -75,7 +76,7 @@ def test_sync_entry_points_drive_def_and_async_def_user_code(key_strategy, verif
     assert response is not None and response.header("Location") == "/home"
     assert request.user == {"id": "ann"}
     assert request.auth_info == {"scope": "read", "transformed": True}
-    assert request.session == {"passport": {"user": "ann"}}
+    assert request.session == {"passport": {"user": "ann", "auth_time": RECENT}}
 
     follow_up = make_request(session=request.session)
     assert passport.session().run(follow_up) is None
@@ -86,7 +87,7 @@ def test_sync_entry_points_drive_def_and_async_def_user_code(key_strategy, verif
 
     login_request = make_request()
     passport.login(login_request, {"id": "bob"})
-    assert login_request.session == {"passport": {"user": "bob"}}
+    assert login_request.session == {"passport": {"user": "bob", "auth_time": RECENT}}
 
 
 @KINDS
@@ -97,7 +98,7 @@ async def test_async_entry_points_drive_def_and_async_def_user_code(key_strategy
     assert response is not None and response.header("Location") == "/home"
     assert request.user == {"id": "ann"}
     assert request.auth_info == {"scope": "read", "transformed": True}
-    assert request.session == {"passport": {"user": "ann"}}
+    assert request.session == {"passport": {"user": "ann", "auth_time": RECENT}}
 
     follow_up = make_request(session=request.session)
     assert await passport.session().arun(follow_up) is None
@@ -108,7 +109,7 @@ async def test_async_entry_points_drive_def_and_async_def_user_code(key_strategy
 
     login_request = make_request()
     await passport.alogin(login_request, {"id": "bob"})
-    assert login_request.session == {"passport": {"user": "bob"}}
+    assert login_request.session == {"passport": {"user": "bob", "auth_time": RECENT}}
 
 
 async def test_async_mode_restores_the_session_through_attempt_too(key_strategy):
@@ -178,7 +179,7 @@ async def test_async_mode_success_flash_message_and_return_to_survive_regenerati
     assert response is not None and response.header("Location") == "/cart"
     assert request.session_regenerations == 1
     assert request.flashes == [("success", "Welcome")]
-    assert request.session == {"passport": {"user": "ann"}, "messages": ["Hello"]}
+    assert request.session == {"passport": {"user": "ann", "auth_time": RECENT}, "messages": ["Hello"]}
 
 
 async def test_async_mode_assign_property_and_auth_info(key_strategy):

@@ -6,6 +6,7 @@ import logging
 from typing import Any
 
 import pytest
+from _fakes import RECENT
 
 from passport.core import AuthenticationError
 from passport.core import Passport
@@ -358,7 +359,7 @@ def test_a_crashing_observer_never_breaks_a_login_and_is_logged(passport, record
     with caplog.at_level(logging.ERROR, logger="passport.plugins"):
         assert passport.authenticate("token").run(request) is None
     assert request.user == ann
-    assert request.session["passport"] == {"user": "ann"}
+    assert request.session["passport"] == {"user": "ann", "auth_time": RECENT}
     assert "login" in recorder.names()  # the other plugins still ran
     records = [r for r in caplog.records if r.name == "passport.plugins"]
     assert [r.getMessage() for r in records] == [

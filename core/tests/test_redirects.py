@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from _fakes import RECENT
 
 from passport.core.adapters import is_safe_redirect
 from passport.strategy_runner import make_request
@@ -66,7 +67,7 @@ def test_return_to_in_the_session_is_followed_and_removed(passport, scripted, an
     assert response is not None
     assert (response.status, response.header("Location")) == (302, "/account/settings")
     assert "returnTo" not in request.session
-    assert request.session["passport"] == {"user": "ann"}
+    assert request.session["passport"] == {"user": "ann", "auth_time": RECENT}
 
 
 def test_without_return_to_the_configured_url_is_used(passport, scripted, ann):
@@ -90,7 +91,7 @@ def test_return_to_is_followed_and_removed_with_keep_session_info(passport, scri
     request = make_request(session={"returnTo": "/cart", "cart": [1]})
     response = passport.authenticate("a", success_return_to_or_redirect="/home", keep_session_info=True).run(request)
     assert response is not None and response.header("Location") == "/cart"
-    assert request.session == {"cart": [1], "passport": {"user": "ann"}}
+    assert request.session == {"cart": [1], "passport": {"user": "ann", "auth_time": RECENT}}
 
 
 def test_return_to_is_followed_with_a_session_that_cannot_regenerate(passport, scripted, ann, plain_request):
@@ -98,7 +99,7 @@ def test_return_to_is_followed_with_a_session_that_cannot_regenerate(passport, s
     request = plain_request(session={"returnTo": "/cart"})
     response = passport.authenticate("a", success_return_to_or_redirect="/home").run(request)
     assert response is not None and response.header("Location") == "/cart"
-    assert request.session == {"passport": {"user": "ann"}}
+    assert request.session == {"passport": {"user": "ann", "auth_time": RECENT}}
 
 
 def test_return_to_is_followed_with_session_false(passport, scripted, ann):

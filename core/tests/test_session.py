@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 
 import pytest
+from _fakes import RECENT
 
 from passport.core import Passport
 from passport.core import SessionError
@@ -20,7 +21,7 @@ def test_login_sets_the_user_and_stores_it_in_a_regenerated_session(passport, an
     assert request.user is ann
     assert request.session_regenerations == 1
     assert request.session is not old
-    assert request.session == {"passport": {"user": "ann"}}
+    assert request.session == {"passport": {"user": "ann", "auth_time": RECENT}}
 
 
 def test_login_with_keep_session_info_keeps_the_data_in_a_new_session(passport, ann):
@@ -29,7 +30,7 @@ def test_login_with_keep_session_info_keeps_the_data_in_a_new_session(passport, 
     passport.login(request, ann, keep_session_info=True)
     assert request.session_regenerations == 1
     assert request.session is not old
-    assert request.session == {"cart": [1], "passport": {"user": "ann", "extra": 1}}
+    assert request.session == {"cart": [1], "passport": {"user": "ann", "auth_time": RECENT, "extra": 1}}
 
 
 def test_login_with_session_false_sets_the_user_only(passport, ann):
@@ -59,7 +60,7 @@ def test_login_clears_a_session_that_cannot_regenerate(passport, ann, plain_requ
     request = plain_request(session=session)
     passport.login(request, ann)
     assert request.session is session
-    assert session == {"passport": {"user": "ann"}}
+    assert session == {"passport": {"user": "ann", "auth_time": RECENT}}
 
 
 def test_login_serializes_before_regenerating(ann):
@@ -96,7 +97,7 @@ def test_login_twice_replaces_the_stored_user(passport, ann):
     request = make_request()
     passport.login(request, ann)
     passport.login(request, {"id": "bob"})
-    assert request.session == {"passport": {"user": "bob"}}
+    assert request.session == {"passport": {"user": "bob", "auth_time": RECENT}}
     assert request.session_regenerations == 2
 
 
@@ -360,7 +361,7 @@ def test_a_changed_session_version_ends_the_login_at_the_next_restore(passport, 
     versioned(passport, versions)
     request = make_request()
     passport.login(request, ann)
-    assert request.session["passport"] == {"user": "ann", "version": 0}
+    assert request.session["passport"] == {"user": "ann", "version": 0, "auth_time": RECENT}
     again = make_request(session=request.session)
     passport.session().run(again)
     assert again.user == ann
@@ -405,4 +406,4 @@ def test_a_session_logged_in_before_versions_existed_ends(passport, ann):
 def test_without_a_session_version_nothing_is_stored_or_checked(passport, ann):
     request = make_request()
     passport.login(request, ann)
-    assert request.session["passport"] == {"user": "ann"}
+    assert request.session["passport"] == {"user": "ann", "auth_time": RECENT}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from _fakes import RECENT
 
 from passport.strategy_runner import make_request
 
@@ -13,7 +14,7 @@ def test_success_logs_the_user_in_and_sets_empty_auth_info(passport, scripted, a
     assert passport.authenticate("a").run(request) is None
     assert request.user is ann
     assert request.auth_info == {}
-    assert request.session == {"passport": {"user": "ann"}}
+    assert request.session == {"passport": {"user": "ann", "auth_time": RECENT}}
 
 
 def test_success_regenerates_the_session(passport, scripted, ann):
@@ -23,7 +24,7 @@ def test_success_regenerates_the_session(passport, scripted, ann):
     passport.authenticate("a").run(request)
     assert request.session_regenerations == 1
     assert request.session is not old
-    assert request.session == {"passport": {"user": "ann"}}
+    assert request.session == {"passport": {"user": "ann", "auth_time": RECENT}}
 
 
 def test_success_with_keep_session_info_keeps_the_old_session_data(passport, scripted, ann):
@@ -33,7 +34,7 @@ def test_success_with_keep_session_info_keeps_the_old_session_data(passport, scr
     passport.authenticate("a", keep_session_info=True).run(request)
     assert request.session_regenerations == 1
     assert request.session is not old
-    assert request.session == {"cart": [1, 2], "passport": {"user": "ann"}}
+    assert request.session == {"cart": [1, 2], "passport": {"user": "ann", "auth_time": RECENT}}
 
 
 def test_success_with_session_false_sets_the_user_and_leaves_the_session_alone(passport, scripted, ann):
@@ -107,7 +108,7 @@ def test_success_redirect_answers_302_after_login(passport, scripted, ann):
     assert response is not None
     assert (response.status, response.header("Location"), response.body) == (302, "/home", "")
     assert request.user is ann
-    assert request.session["passport"] == {"user": "ann"}
+    assert request.session["passport"] == {"user": "ann", "auth_time": RECENT}
 
 
 def test_a_login_error_propagates_with_no_user_and_no_auth_info(scripted, ann):

@@ -6,6 +6,7 @@ The matrix is Passport's: 4 info shapes x 5 option shapes, each with ``success_r
 from __future__ import annotations
 
 import pytest
+from _fakes import RECENT
 
 from passport.strategy_runner import make_request
 
@@ -67,7 +68,7 @@ def test_success_flash_survives_the_login_regeneration(passport, scripted, ann, 
     passport.authenticate("a", success_flash=True, success_redirect="/home").run(request)
     assert request.session_regenerations == 1
     assert request.session["_flashes"] == [("success", "Welcome!")]
-    assert request.session["passport"] == {"user": "ann"}
+    assert request.session["passport"] == {"user": "ann", "auth_time": RECENT}
 
 
 def test_success_flash_is_skipped_on_a_request_without_flash_support(passport, scripted, ann, plain_request):
@@ -145,7 +146,7 @@ def test_success_message_survives_the_login_regeneration(passport, scripted, ann
     passport.authenticate("a", success_message="Logged in", success_redirect="/home").run(request)
     assert request.session_regenerations == 1
     assert request.session is not old
-    assert request.session == {"passport": {"user": "ann"}, "messages": ["Logged in"]}
+    assert request.session == {"passport": {"user": "ann", "auth_time": RECENT}, "messages": ["Logged in"]}
 
 
 def test_success_message_survives_a_session_that_is_cleared_instead_of_regenerated(
@@ -154,4 +155,4 @@ def test_success_message_survives_a_session_that_is_cleared_instead_of_regenerat
     passport.use(scripted("a", "success", ann))
     request = plain_request(session={"messages": ["stale"], "cart": [1]})
     passport.authenticate("a", success_message="Logged in").run(request)
-    assert request.session == {"passport": {"user": "ann"}, "messages": ["Logged in"]}
+    assert request.session == {"passport": {"user": "ann", "auth_time": RECENT}, "messages": ["Logged in"]}

@@ -41,6 +41,10 @@ from ._errors import StrategyError
 from ._errors import UnknownStrategyError
 from ._layers import PASS
 from ._passport import Passport
+from ._remember import MemoryRememberStore
+from ._remember import RedisRememberStore
+from ._remember import RememberMe
+from ._remember import RememberStore
 from ._request import Request
 from ._response import Response
 from ._strategy import Strategy
@@ -54,12 +58,16 @@ __all__ = [
     "PASS",
     "AuthenticationError",
     "Guard",
+    "MemoryRememberStore",
     "NotAStrategyError",
     "Outcome",
     "Passport",
     "PassportError",
     "PluginError",
+    "RedisRememberStore",
     "Refusal",
+    "RememberMe",
+    "RememberStore",
     "Request",
     "Response",
     "SessionError",

@@ -34,6 +34,7 @@ from ._flows import drive
 from ._layers import NO_ANSWER
 from ._layers import first_answer
 from ._options import RouteOptions
+from ._remember import wants_remember
 from ._session import login
 from ._session import login_request
 from ._strategy import Strategy
@@ -213,7 +214,8 @@ class Guard:
                     carry = getattr(strategy, "session_keys", ())  # the strategy that succeeded
                     if type(carry) is not tuple:
                         carry = tuple(carry) if isinstance(carry, list) else ()
-                    yield from login(registry, request, outcome.user, True, opts.keep_session_info, carry)
+                    remember = opts.remember is not False and wants_remember(request, opts.remember)
+                    yield from login(registry, request, outcome.user, True, opts.keep_session_info, carry, remember)
                 else:  # an API guard: no session, no user code
                     login_request(registry, request, outcome.user)
                 if opts.auth_info:

@@ -20,6 +20,7 @@ KNOWN: Final = frozenset(
         "failure_message",
         "failure_redirect",
         "keep_session_info",
+        "remember",
         "session",
         "success_flash",
         "success_message",
@@ -76,6 +77,7 @@ class RouteOptions:
         "keep_session_info",
         "plain_success",
         "raw",
+        "remember",
         "session",
         "success_flash",
         "success_message",
@@ -101,6 +103,10 @@ class RouteOptions:
         if prop is not None and (type(prop) is not str or not prop.isidentifier()):
             raise TypeError(f"assign_property must be an attribute name, got {prop!r}")
         self.assign_property: str | None = prop
+        remember = options.get("remember", False)
+        if type(remember) is not bool and (type(remember) is not str or not remember):
+            raise TypeError(f"remember must be True, False or the name of a form field, got {remember!r}")
+        self.remember: bool | str = remember
         # No success option that needs work besides login: the hot path can skip straight on.
         self.plain_success = (
             self.success_flash is None

@@ -19,7 +19,9 @@ from ._flows import drive
 from ._layers import make_layer
 from ._plugins import PluginHost
 from ._registry import Registry
+from ._remember import RememberMe
 from ._session import login
+from ._session import login_age
 from ._session import logout
 from ._session_strategy import SessionStrategy
 from ._strategy import Strategy
@@ -50,11 +52,19 @@ class Passport:
         group (off by default; the ``PASSPORT_DISABLE_PLUGIN_AUTOLOAD`` environment variable
         turns it off even when asked).
     :param block_plugins: entry point names not to load.
+    :param remember_me: remember-me settings (:class:`~passport.core.RememberMe`): logins asked
+        to be remembered (``remember=True``) get a long-lived, single-use, rotating token that
+        logs the user in again once the session has expired.
     """
 
-    def __init__(self, *, load_plugins: bool = False, block_plugins: Iterable[str] = ()) -> None:
+    def __init__(
+        self, *, load_plugins: bool = False, block_plugins: Iterable[str] = (), remember_me: RememberMe | None = None
+    ) -> None:
         # The one object guards and session steps get: what they need of this Passport (STYLE 24c).
         self._registry = Registry()
+        if remember_me is not None and not isinstance(remember_me, RememberMe):
+            raise TypeError(f"remember_me must be a RememberMe, got {remember_me!r}")
+        self._registry.remember = remember_me
         self._registry.register("session", SessionStrategy(self._registry))
         if load_plugins:
             self.load_plugins(block=block_plugins)
@@ -179,7 +189,15 @@ class Passport:
 
     # -- login and logout --------------------------------------------------------------------
 
-    def login(self, request: Request, user: Any, *, session: bool = True, keep_session_info: bool = False) -> None:
+    def login(
+        self,
+        request: Request,
+        user: Any,
+        *,
+        session: bool = True,
+        keep_session_info: bool = False,
+        remember: bool = False,
+    ) -> None:
         """Log ``user`` in: set ``request.user``, regenerate the session and store the user.
 
         The session is regenerated (a new identifier where the backend supports it, cleared
@@ -187,30 +205,49 @@ class Passport:
         other data is dropped unless ``keep_session_info=True``.
 
         :param session: ``False`` sets ``request.user`` only (APIs without sessions).
+        :param remember: also issue a remember-me token (needs ``Passport(remember_me=...)``).
         :raises SessionError: no session support, or no serializer stored the user.
         :raises RuntimeError: called inside a running event loop (use :meth:`alogin`).
         """
         ensure_sync_mode("login", "alogin")
-        drive(login(self._registry, request, user, session, keep_session_info))
+        drive(login(self._registry, request, user, session, keep_session_info, (), remember))
 
     async def alogin(
-        self, request: Request, user: Any, *, session: bool = True, keep_session_info: bool = False
+        self,
+        request: Request,
+        user: Any,
+        *,
+        session: bool = True,
+        keep_session_info: bool = False,
+        remember: bool = False,
     ) -> None:
         """Async twin of :meth:`login`."""
-        await adrive(login(self._registry, request, user, session, keep_session_info))
+        await adrive(login(self._registry, request, user, session, keep_session_info, (), remember))
 
     def logout(self, request: Request, *, keep_session_info: bool = False) -> None:
         """Log the user out: clear ``request.user``, remove them from the session, regenerate it.
 
-        Logout runs no user code, so it is the same call in sync and async code.
+        With remember-me, the browser's token is revoked and its cookie cleared. Without it,
+        logout runs no user code, so it is the same call in sync and async code.
 
         :raises SessionError: the request has no session support.
         """
-        logout(self._registry, request, keep_session_info)
+        drive(logout(self._registry, request, keep_session_info))
 
     async def alogout(self, request: Request, *, keep_session_info: bool = False) -> None:
         """Async twin of :meth:`logout`."""
-        logout(self._registry, request, keep_session_info)
+        await adrive(logout(self._registry, request, keep_session_info))
+
+    @property
+    def remember_me(self) -> RememberMe | None:
+        """The remember-me settings given to the constructor, or ``None``."""
+        return self._registry.remember
+
+    def login_age(self, request: Request) -> float | None:
+        """Seconds since the logged-in user last authenticated (entered credentials) in this
+        session; ``None`` when nobody is logged in, or when the login was restored from a
+        remember-me token, which is never fresh. ``fresh_login_required`` guards use it."""
+        return login_age(request)
 
     # -- plugins -----------------------------------------------------------------------------
 

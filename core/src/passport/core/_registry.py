@@ -17,6 +17,7 @@ from ._errors import UnknownStrategyError
 if TYPE_CHECKING:
     from ._layers import Layer
     from ._plugins import PluginHost
+    from ._remember import RememberMe
     from ._strategy import Strategy
 
 
@@ -30,9 +31,19 @@ class Registry:
         guard knows when what it derived from its strategies is stale.
     :ivar hooks: the plugin host, or ``None`` while no plugin was ever registered (then no
         hook is called at all).
+    :ivar remember: the remember-me settings, or ``None`` without remember-me.
     """
 
-    __slots__ = ("deserializers", "generation", "hooks", "serializers", "session_version", "strategies", "transformers")
+    __slots__ = (
+        "deserializers",
+        "generation",
+        "hooks",
+        "remember",
+        "serializers",
+        "session_version",
+        "strategies",
+        "transformers",
+    )
 
     def __init__(self) -> None:
         self.strategies: dict[str, Any] = {}
@@ -42,6 +53,7 @@ class Registry:
         self.transformers: list[Layer] = []
         self.session_version: Layer | None = None
         self.hooks: PluginHost | None = None
+        self.remember: RememberMe | None = None
 
     def register(self, name: str, strategy: Any) -> None:
         """Register ``strategy`` under ``name`` (replacing any other)."""

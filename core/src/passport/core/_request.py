@@ -26,11 +26,13 @@ class Request(Protocol):
     does not say; forwarded headers are for the app to believe or not. ``session`` is a mutable
     mapping, or ``None`` without session support. ``user`` and ``auth_info`` are set by the core.
 
-    Two optional capabilities (see ``docs/adapters.md``; both shipped adapters and the runner's
+    Three optional capabilities (see ``docs/adapters.md``; both shipped adapters and the runner's
     test request have them): ``flash(message, category)`` records a flash message for the next
-    page (without it, flashes are dropped), and ``regenerate_session()`` replaces ``session``
+    page (without it, flashes are dropped); ``regenerate_session()`` replaces ``session``
     with a fresh, empty one under a new identifier (without it, login and logout clear the
-    session in place).
+    session in place); ``add_response_header(name, value)`` adds a header to whatever response
+    this request ends in, the app's own included (remember-me's ``Set-Cookie``; without it,
+    remember-me raises ``SessionError``).
     """
 
     @property

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from dataclasses import field
+from datetime import timedelta
 from typing import TYPE_CHECKING
 from typing import Final
 from typing import final
@@ -15,6 +16,7 @@ from ._errors import AuthenticationError
 from ._errors import PassportError
 from ._errors import reason_phrase
 from ._redirects import is_safe_redirect
+from ._session import login_age
 from ._urls import iri_to_uri
 
 if TYPE_CHECKING:
@@ -94,11 +96,18 @@ def error_response(exc: BaseException) -> Response | None:
     return plain_response(status, [], str(exc) if isinstance(exc, BodyError) else None)
 
 
-def login_required_response(request: Request, login_url: str | None) -> Response | None:
+def login_required_response(
+    request: Request, login_url: str | None, fresh: bool | float | timedelta = False
+) -> Response | None:
     """``login_required``: ``None`` for a logged-in user, else a redirect to ``login_url``
     (the page is remembered in ``session["returnTo"]``, percent-encoded, when it is a safe
-    target), or a 401 without a login URL."""
-    if request.user is not None:
+    target), or a 401 without a login URL.
+
+    :param fresh: ``True``: the user must have authenticated in this session (not been restored
+        from a remember-me token); a number of seconds or a ``timedelta``: and at most that long
+        ago. A login that is not fresh enough is sent to authenticate again, like an anonymous one.
+    """
+    if request.user is not None and (fresh is False or _fresh_enough(request, fresh)):
         return None
     if login_url is None:
         return plain_response(401, [])
@@ -108,3 +117,24 @@ def login_required_response(request: Request, login_url: str | None) -> Response
     if session is not None and is_safe_redirect(wanted):
         session["returnTo"] = wanted
     return redirect_response(login_url)
+
+
+def check_fresh(fresh: bool | float | timedelta) -> bool | float:
+    """A ``fresh`` setting as ``True``/``False`` or a number of seconds.
+
+    :raises TypeError: neither a bool, a non-negative number nor a ``timedelta``.
+    """
+    if type(fresh) is bool:
+        return fresh
+    seconds = fresh.total_seconds() if isinstance(fresh, timedelta) else fresh
+    if type(seconds) not in (int, float) or seconds < 0:
+        raise TypeError(f"fresh must be True, False, a number of seconds or a timedelta, got {fresh!r}")
+    return float(seconds)
+
+
+def _fresh_enough(request: Request, fresh: bool | float | timedelta) -> bool:
+    age = login_age(request)
+    if age is None:
+        return False
+    limit = check_fresh(fresh)
+    return limit is True or age <= limit

@@ -8,6 +8,7 @@ Top-level keys are always reassigned rather than mutated in place, because cooki
 
 from __future__ import annotations
 
+import time
 from collections.abc import Mapping
 from collections.abc import MutableMapping
 from typing import TYPE_CHECKING
@@ -28,6 +29,11 @@ if TYPE_CHECKING:
 KEY: Final = "passport"
 VERSION: Final = "version"
 """``session["passport"]["version"]``: the user's session version at login (``Passport.session_version``)."""
+AUTH_TIME: Final = "auth_time"
+"""``session["passport"]["auth_time"]``: when the user last proved who they are (Unix seconds).
+
+Only a real login records it; a login restored from a remember-me token has none, so it is
+never *fresh* (see :func:`login_age`)."""
 
 MAX_QUEUED_MESSAGES: Final = 20
 """How many ``*_message`` strings (and, in the adapters, unread flashes) a session keeps: the
@@ -57,15 +63,17 @@ def login(
     session: bool,
     keep_session_info: bool,
     carry: tuple[str, ...] = (),
+    remember: bool = False,
 ) -> Flow:
     """Set ``request.user``; with ``session``, regenerate the session and store the serialized user.
 
     ``carry`` names session keys kept through the regeneration even without
     ``keep_session_info``: the pending work of the strategy that led to this login
-    (``Strategy.session_keys``).
+    (``Strategy.session_keys``). ``remember`` also issues a remember-me token.
 
     :raises TypeError: ``user`` is ``None``.
-    :raises SessionError: no session support, or no serializer stored the user.
+    :raises SessionError: no session support, no serializer stored the user, or ``remember``
+        without remember-me configured.
     """
     if not session:
         return login_request(registry, request, user)
@@ -79,6 +87,12 @@ def login(
         layer = registry.session_version
         version = None if layer is None else (yield from answer_of(layer, user, request))
         store_login(request, value, keep_session_info, version, carry)
+        if remember:
+            settings = registry.remember
+            if settings is None:
+                raise SessionError("remember=True needs Passport(remember_me=RememberMe(...))")
+            yield from settings.forget(request)  # a token the browser still had is spent now
+            yield from settings.issue(request, value, version)
     except BaseException:
         request.user = None
         raise
@@ -87,14 +101,17 @@ def login(
         hooks.login(request, user, True)
 
 
-def logout(registry: Registry, request: Request, keep_session_info: bool) -> None:
-    """Clear ``request.user``, remove the user from the session and regenerate it (no user code runs).
+def logout(registry: Registry, request: Request, keep_session_info: bool) -> Flow:
+    """Clear ``request.user``, remove the user from the session and regenerate it; with
+    remember-me, revoke the browser's token (the store's calls are the only user code).
 
     :raises SessionError: the request has no session support.
     """
     user = request.user
     request.user = None
     clear_login(request, keep_session_info)
+    if registry.remember is not None:
+        yield from registry.remember.forget(request)
     hooks = registry.hooks
     if hooks is not None:
         hooks.logout(request, user)
@@ -128,10 +145,16 @@ def regenerate(request: Request) -> MutableMapping[str, Any]:
 
 
 def store_login(
-    request: Request, value: Any, keep_session_info: bool, version: Any = None, carry: tuple[str, ...] = ()
+    request: Request,
+    value: Any,
+    keep_session_info: bool,
+    version: Any = None,
+    carry: tuple[str, ...] = (),
+    fresh: bool = True,
 ) -> None:
     """Regenerate the session and record the serialized user in it (fixation defence), with
-    the user's session version when the app keeps one; ``carry`` keys survive the regeneration."""
+    the user's session version when the app keeps one; ``carry`` keys survive the regeneration.
+    A ``fresh`` login records its time (a remember-me restore is not fresh)."""
     old = session_of(request)
     kept: dict[str, Any] | None = None
     if keep_session_info:
@@ -144,8 +167,11 @@ def store_login(
     namespace = session.get(KEY)
     record = {**namespace, "user": value} if isinstance(namespace, Mapping) else {"user": value}
     record.pop(VERSION, None)
+    record.pop(AUTH_TIME, None)
     if version is not None:
         record[VERSION] = version
+    if fresh:
+        record[AUTH_TIME] = int(time.time())
     session[KEY] = record
 
 
@@ -154,7 +180,7 @@ def clear_login(request: Request, keep_session_info: bool) -> None:
     session = session_of(request)
     namespace = session.get(KEY)
     if isinstance(namespace, Mapping) and "user" in namespace:
-        session[KEY] = {k: v for k, v in namespace.items() if k != "user"}
+        session[KEY] = {k: v for k, v in namespace.items() if k not in ("user", VERSION, AUTH_TIME)}
     kept = dict(session) if keep_session_info else None
     session = regenerate(request)
     if kept:
@@ -166,7 +192,20 @@ def forget_user(session: MutableMapping[str, Any]) -> None:
     (the namespace itself stays)."""
     namespace = session.get(KEY)
     if isinstance(namespace, Mapping):
-        session[KEY] = {k: v for k, v in namespace.items() if k not in ("user", VERSION)}
+        session[KEY] = {k: v for k, v in namespace.items() if k not in ("user", VERSION, AUTH_TIME)}
+
+
+def login_age(request: Request) -> float | None:
+    """Seconds since the logged-in user last authenticated in this session, or ``None`` when
+    nobody is logged in or the login was restored from a remember-me token (never fresh)."""
+    if request.user is None:
+        return None
+    session = getattr(request, "session", None)
+    namespace = session.get(KEY) if session is not None else None
+    at = namespace.get(AUTH_TIME) if isinstance(namespace, Mapping) else None
+    if type(at) is not int:
+        return None
+    return max(time.time() - at, 0.0)
 
 
 def push_message(request: Request, message: str) -> None:

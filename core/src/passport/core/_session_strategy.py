@@ -16,10 +16,12 @@ from ._layers import answer_of
 from ._session import KEY
 from ._session import VERSION
 from ._session import forget_user
+from ._session import store_login
 from ._strategy import Strategy
 
 if TYPE_CHECKING:
     from ._registry import Registry
+    from ._remember import RememberMe
     from ._request import Request
 
 
@@ -43,15 +45,44 @@ class SessionStrategy(Strategy):
             raise SessionError(MISSING_SESSION)
         namespace = session.get(KEY)
         value = namespace.get("user") if type(namespace) is dict or isinstance(namespace, Mapping) else None
-        if value is None:  # nobody to restore: no user code to call
-            self.pass_()
-            return None
+        if value is None:  # nobody to restore from the session; perhaps from a remember-me token
+            remember = self._registry.remember
+            token = None if remember is None else remember.presented(request)
+            if token is None:  # no user code to call
+                self.pass_()
+                return None
+            return Steps((self._remembered(request, remember, token),))  # type: ignore[arg-type,return-value]
         # The deserializers are user code: the chain runs these steps in its own mode.
-        return Steps((self._restore(request, value, namespace),))  # type: ignore[return-value]
+        return Steps((self._restore(request, value, namespace.get(VERSION)),))  # type: ignore[return-value]
 
-    def _restore(self, request: Request, value: Any, namespace: Mapping[str, Any]) -> Flow:
-        """The deserializer chain: the first answer other than ``PASS`` is the user, and ``None``
-        or ``False`` means the account is gone.
+    def _restore(self, request: Request, value: Any, stored_version: Any) -> Flow:
+        """Restore the session's user; a user who is gone, or whose sessions were revoked, is
+        dropped from the session and the request goes on anonymous."""
+        user = yield from self._user_of(request, value, stored_version)
+        if user is None:
+            forget_user(request.session)  # type: ignore[arg-type]  # authenticate() checked it
+        else:
+            request.user = user
+        self.pass_()
+
+    def _remembered(self, request: Request, remember: RememberMe, token: str) -> Flow:
+        """Log the user in again from a remember-me token: the token is spent and the next one
+        of its series issued. The login is not fresh (no ``auth_time``)."""
+        record = yield from remember.consume(request, token)
+        if record is not None:
+            value, version = record.get("u"), record.get("v")
+            user = None if value is None else (yield from self._user_of(request, value, version))
+            if user is None:  # gone, or logged out everywhere: the series ends
+                yield from remember.forget(request, record.get("s"))
+            else:
+                store_login(request, value, False, version, fresh=False)
+                yield from remember.issue(request, value, version, record.get("s"))
+                request.user = user
+        self.pass_()
+
+    def _user_of(self, request: Request, value: Any, stored_version: Any) -> Flow:
+        """The deserializer chain, then the session-version check: the user, or ``None`` when
+        the account is gone (a deserializer answered ``None``/``False``) or the version changed.
 
         :raises SessionError: every deserializer passed.
         """
@@ -63,15 +94,12 @@ class SessionStrategy(Strategy):
                 break
         else:
             raise SessionError("Failed to deserialize user out of session")
+        if user is None or user is False:
+            return None
         version = self._registry.session_version
-        if user is not None and user is not False and version is not None:
+        if version is not None:
             # Revoked sessions: the version stored at login must still be the user's.
-            stored = namespace.get(VERSION)
             current = yield from answer_of(version, user, request)
-            if stored is None or stored != current:
-                user = None
-        if user is None or user is False:  # the account is gone, or its sessions were revoked
-            forget_user(request.session)  # type: ignore[arg-type]  # authenticate() checked it
-        else:
-            request.user = user
-        self.pass_()
+            if stored_version is None or stored_version != current:
+                return None
+        return user

@@ -22,6 +22,7 @@ from ._body import read_body
 from ._redirects import is_safe_redirect
 from ._request import Headers
 from ._request import fields_from_pairs
+from ._response import check_fresh
 from ._response import error_response
 from ._response import error_status
 from ._response import login_required_response
@@ -42,6 +43,7 @@ __all__ = [
     "aread_body",
     "body_kind",
     "check_body",
+    "check_fresh",
     "error_response",
     "error_status",
     "fields_from_pairs",

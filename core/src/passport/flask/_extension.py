@@ -6,6 +6,7 @@ import functools
 import logging
 from collections.abc import Callable
 from collections.abc import Sequence
+from datetime import timedelta
 from typing import Any
 from typing import TypeVar
 
@@ -18,6 +19,7 @@ from passport.core import Outcome
 from passport.core import Passport
 from passport.core import PassportError
 from passport.core import Strategy
+from passport.core.adapters import check_fresh
 from passport.core.adapters import login_required_response
 from passport.flask._request import FlaskRequest
 from passport.flask._request import Regenerate
@@ -60,6 +62,7 @@ class PassportFlask:
         """Restore the user from the session before every request; expose ``current_user`` to templates."""
         app.extensions["passport"] = self
         app.before_request(self._before_request)
+        app.after_request(self._after_request)
         app.context_processor(lambda: {"current_user": current_user})
         insecure = [f for f in ("SESSION_COOKIE_SECURE", "SESSION_COOKIE_HTTPONLY") if not app.config.get(f)]
         if insecure and not (app.debug or app.testing):
@@ -71,6 +74,13 @@ class PassportFlask:
         request = self.request()
         if request.session is not None:
             self._restore.run(request)  # only ever passes, or raises (a deserializer failed)
+
+    def _after_request(self, response: flask.Response) -> flask.Response:
+        request: FlaskRequest | None = g.get("_passport_request")
+        if request is not None and request.response_headers:  # remember-me's cookie
+            for name, value in request.response_headers:
+                response.headers.add(name, value)
+        return response
 
     def request(self) -> FlaskRequest:
         """The framework-neutral request passport sees for the current Flask request."""
@@ -130,12 +140,24 @@ class PassportFlask:
         """Let only logged-in users reach the view; others are redirected to ``login_url`` (the
         page is remembered in ``session["returnTo"]`` for ``success_return_to_or_redirect``), or
         get a 401 when there is no login URL."""
+        return self._login_guard(view, login_url, False)
+
+    def fresh_login_required(
+        self, view: F | None = None, /, *, max_age: float | timedelta | None = None, login_url: str | None = None
+    ) -> Any:
+        """Like :meth:`login_required`, for views that need a recent authentication (changing a
+        password, say): a login restored from a remember-me token, or older than ``max_age``
+        seconds, is sent to ``login_url`` to authenticate again (Flask-Login's
+        ``fresh_login_required``)."""
+        return self._login_guard(view, login_url, True if max_age is None else check_fresh(max_age))
+
+    def _login_guard(self, view: F | None, login_url: str | None, fresh: bool | float) -> Any:
         target = login_url or self.login_url
 
         def decorate(view: F) -> F:
             @functools.wraps(view)
             def guarded(*args: Any, **kwargs: Any) -> Any:
-                response = login_required_response(self.request(), target)
+                response = login_required_response(self.request(), target, fresh)
                 if response is not None:
                     return to_flask(response)
                 return current_app.ensure_sync(view)(*args, **kwargs)
@@ -146,16 +168,25 @@ class PassportFlask:
 
     # -- login and logout ----------------------------------------------------------------------
 
-    def login_user(self, user: Any, *, session: bool = True, keep_session_info: bool = False) -> None:
-        """Log ``user`` in for this request and, with ``session=True``, the following ones.
+    def login_user(
+        self, user: Any, *, session: bool = True, keep_session_info: bool = False, remember: bool = False
+    ) -> None:
+        """Log ``user`` in for this request and, with ``session=True``, the following ones;
+        ``remember=True`` also issues a remember-me token (``Passport(remember_me=...)``).
 
         In an ``async def`` view, ``await`` :meth:`alogin_user` instead.
         """
-        self.passport.login(self.request(), user, session=session, keep_session_info=keep_session_info)
+        self.passport.login(
+            self.request(), user, session=session, keep_session_info=keep_session_info, remember=remember
+        )
 
-    async def alogin_user(self, user: Any, *, session: bool = True, keep_session_info: bool = False) -> None:
+    async def alogin_user(
+        self, user: Any, *, session: bool = True, keep_session_info: bool = False, remember: bool = False
+    ) -> None:
         """:meth:`login_user` for ``async def`` views (async serializers are awaited)."""
-        await self.passport.alogin(self.request(), user, session=session, keep_session_info=keep_session_info)
+        await self.passport.alogin(
+            self.request(), user, session=session, keep_session_info=keep_session_info, remember=remember
+        )
 
     def logout_user(self, *, keep_session_info: bool = False) -> None:
         """Log the current user out and start a fresh session (also fine in ``async def`` views)."""

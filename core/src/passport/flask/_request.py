@@ -59,6 +59,7 @@ class FlaskRequest:
         self.raw_body = b""
         self.auth_info: Any = None
         self._user: Any = None
+        self.response_headers: list[tuple[str, str]] = []
 
     @property
     def user(self) -> Any:
@@ -114,6 +115,10 @@ class FlaskRequest:
             flashes = session.get("_flashes")
             if isinstance(flashes, list) and len(flashes) > MAX_QUEUED_MESSAGES:
                 session["_flashes"] = flashes[-MAX_QUEUED_MESSAGES:]
+
+    def add_response_header(self, name: str, value: str) -> None:
+        """Add a header to this request's response, whichever view makes it (remember-me's cookie)."""
+        self.response_headers.append((name, value))
 
     def regenerate_session(self) -> None:
         """Start a fresh session: a new id where the session interface can issue one, else cleared."""

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
+from collections.abc import Callable
 from collections.abc import Sequence
+from datetime import timedelta
 from typing import Any
 
 from starlette.applications import Starlette
@@ -13,6 +16,7 @@ from passport.core import AuthenticationError
 from passport.core import Outcome
 from passport.core import Passport
 from passport.core import Strategy
+from passport.core.adapters import check_fresh
 from passport.core.adapters import login_required_response
 from passport.starlette._guard import StarletteGuard
 from passport.starlette._request import _view
@@ -63,10 +67,19 @@ class PassportStarlette:
         return await self.passport.authenticate(strategies, **options).aattempt(passport_request)
 
     async def alogin(
-        self, request: HTTPConnection, user: Any, *, session: bool = True, keep_session_info: bool = False
+        self,
+        request: HTTPConnection,
+        user: Any,
+        *,
+        session: bool = True,
+        keep_session_info: bool = False,
+        remember: bool = False,
     ) -> None:
-        """Log ``user`` in (the session is regenerated); ``request.user`` is updated at once."""
-        await self.passport.alogin(_view(request.scope), user, session=session, keep_session_info=keep_session_info)
+        """Log ``user`` in (the session is regenerated); ``request.user`` is updated at once.
+        ``remember=True`` also issues a remember-me token (``Passport(remember_me=...)``)."""
+        await self.passport.alogin(
+            _view(request.scope), user, session=session, keep_session_info=keep_session_info, remember=remember
+        )
 
     async def alogout(self, request: HTTPConnection, *, keep_session_info: bool = False) -> None:
         """Log the current user out and start a fresh session."""
@@ -79,8 +92,24 @@ class PassportStarlette:
     async def login_required(self, request: Request) -> Any:
         """A FastAPI dependency returning the user; anonymous requests are redirected to ``login_url``
         (the page is remembered in ``session["returnTo"]``) or get a 401."""
-        passport_request = _view(request.scope)
-        response = login_required_response(passport_request, self.login_url)
-        if response is not None:
-            raise PassportHTTPException(response)
-        return passport_request.user
+        return _required_user(request, self.login_url, False)
+
+    def fresh_login_required(self, max_age: float | timedelta | None = None) -> Callable[[Request], Awaitable[Any]]:
+        """A FastAPI dependency like :meth:`login_required`, for endpoints that need a recent
+        authentication: a login restored from a remember-me token, or older than ``max_age``
+        seconds, is sent to ``login_url`` to authenticate again. ``Depends(auth.fresh_login_required(300))``."""
+        fresh = True if max_age is None else check_fresh(max_age)
+        login_url = self.login_url
+
+        async def fresh_user(request: Request) -> Any:
+            return _required_user(request, login_url, fresh)
+
+        return fresh_user
+
+
+def _required_user(request: Request, login_url: str | None, fresh: bool | float) -> Any:
+    passport_request = _view(request.scope)
+    response = login_required_response(passport_request, login_url, fresh)
+    if response is not None:
+        raise PassportHTTPException(response)
+    return passport_request.user

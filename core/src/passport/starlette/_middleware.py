@@ -7,6 +7,7 @@ from typing import Any
 
 from starlette.middleware.sessions import SessionMiddleware
 from starlette.types import ASGIApp
+from starlette.types import Message
 from starlette.types import Receive
 from starlette.types import Scope
 from starlette.types import Send
@@ -17,6 +18,7 @@ from passport.starlette._identity import ANONYMOUS_USER
 from passport.starlette._identity import NO_CREDENTIALS
 from passport.starlette._identity import Scopes
 from passport.starlette._identity import _auth_setting
+from passport.starlette._request import RESPONSE_HEADERS
 from passport.starlette._request import _view
 from passport.starlette._server_sessions import STORE_UNAVAILABLE
 from passport.starlette._server_sessions import load_server_session
@@ -61,6 +63,7 @@ class PassportMiddleware:
     ) -> None:
         self.app = app
         self._restore = passport.session() if session else None
+        self._remember = passport.remember_me is not None  # its cookie goes out through send
         self.scopes = scopes
         self.regenerate_session = regenerate_session
         # Handed to the request views of later steps (guards, alogin) through the scope.
@@ -92,6 +95,21 @@ class PassportMiddleware:
                     "SessionMiddleware outside it (list it first), or pass session=False"
                 )
             await self._restore.arun(_view(scope))  # only ever passes, or raises (a deserializer failed)
+        if self._remember:
+            send = _headers_added(scope, send)
         if server_sessions:
             send = saving_send(scope, receive, send)
         await self.app(scope, receive, send)
+
+
+def _headers_added(scope: Scope, send: Send) -> Send:
+    """``send`` that adds the headers passport recorded for the response (remember-me's cookie)."""
+
+    async def send_with_headers(message: Message) -> None:
+        if message["type"] == "http.response.start":
+            extra = scope.pop(RESPONSE_HEADERS, None)
+            if extra:
+                message = {**message, "headers": [*message.get("headers", ()), *extra]}
+        await send(message)
+
+    return send_with_headers

@@ -17,6 +17,7 @@ from starlette.requests import HTTPConnection
 from starlette.requests import Request
 from starlette.types import Scope
 
+from passport.core import SessionError
 from passport.core.adapters import BODY_METHODS
 from passport.core.adapters import MAX_QUEUED_MESSAGES
 from passport.core.adapters import BodyError
@@ -43,6 +44,8 @@ from passport.starlette._settings import Regenerate
 from passport.starlette._settings import RequestSettings
 
 FLASHES: Final = "_flashes"
+RESPONSE_HEADERS: Final = "passport.response_headers"
+"""Scope key: ``(name, value)`` header pairs for the response, added by the middleware."""
 _new = object.__new__  # an object without its __init__ call (see _view)
 _NO_BODY: Final[Mapping[str, Any]] = MappingProxyType({})
 
@@ -176,6 +179,16 @@ class StarletteRequest:
         session = self.session
         if session is not None:
             session[FLASHES] = [*session.get(FLASHES, ()), [category, message]][-MAX_QUEUED_MESSAGES:]
+
+    def add_response_header(self, name: str, value: str) -> None:
+        """Add a header to this request's response, whichever endpoint makes it (remember-me's
+        cookie); :class:`PassportMiddleware` adds them when the response starts.
+
+        :raises SessionError: no ``PassportMiddleware`` serves the request.
+        """
+        if SETTINGS_KEY not in self._scope:
+            raise SessionError("remember-me sets its cookie through PassportMiddleware: install it")
+        self._scope.setdefault(RESPONSE_HEADERS, []).append((name.lower().encode("latin-1"), value.encode("latin-1")))
 
     def regenerate_session(self) -> None:
         """Start a fresh session: a new id from the ``regenerate_session`` hook, or from

@@ -86,6 +86,7 @@ class TestRequest:
         self.auth_info = auth_info
         self.flashes: list[tuple[str, str]] = []
         self.session_regenerations = 0
+        self.response_headers: list[tuple[str, str]] = []
         self.previous_sessions: list[MutableMapping[str, Any]] = []
         for name, value in extra.items():
             setattr(self, name, value)
@@ -93,6 +94,10 @@ class TestRequest:
     def flash(self, message: str, category: str = "message") -> None:
         """Record a flash message (``passport.core`` calls this for ``*_flash`` options)."""
         self.flashes.append((category, message))
+
+    def add_response_header(self, name: str, value: str) -> None:
+        """Record a header for the response (remember-me's ``Set-Cookie``) in ``response_headers``."""
+        self.response_headers.append((name, value))
 
     def regenerate_session(self) -> None:
         """Swap in a fresh, empty session, as a server-side session store would."""

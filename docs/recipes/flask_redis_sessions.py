@@ -20,6 +20,8 @@ from flask_session import Session
 from werkzeug.exceptions import InternalServerError
 
 from passport.core import Passport
+from passport.core import RedisRememberStore
+from passport.core import RememberMe
 from passport.flask import PassportFlask
 from passport.strategies.local import LocalStrategy
 
@@ -32,7 +34,11 @@ def verify(username: str, password: str) -> dict[str, str] | None:
     return user if user is not None and user["password"] == password else None  # use Argon2 for real
 
 
-passport = Passport()
+HTTPS_ONLY = os.environ.get("COOKIE_HTTPS_ONLY", "1") == "1"  # production is https: keep it on there
+
+# "Remember me": single-use tokens whose digests live in the same Redis, so any instance can
+# restore the login and none can be tricked into accepting a token twice.
+passport = Passport(remember_me=RememberMe(RedisRememberStore(os.environ["REDIS_URL"]), secure=HTTPS_ONLY))
 passport.use(LocalStrategy(verify))
 
 
@@ -52,8 +58,7 @@ app.config.update(
     SESSION_TYPE="redis",
     SESSION_REDIS=redis.Redis.from_url(os.environ["REDIS_URL"], socket_timeout=2, socket_connect_timeout=2),
     SESSION_PERMANENT=False,
-    # Production is https: keep the cookie Secure there.
-    SESSION_COOKIE_SECURE=os.environ.get("COOKIE_HTTPS_ONLY", "1") == "1",
+    SESSION_COOKIE_SECURE=HTTPS_ONLY,
     SESSION_COOKIE_SAMESITE="Lax",
 )
 Session(app)
@@ -69,7 +74,7 @@ def session_store_down(error: InternalServerError) -> Any:
 
 
 @app.post("/login")
-@auth.authenticate("local")
+@auth.authenticate("local", remember="remember")  # a ticked "remember" box: a remember-me token too
 def login() -> Any:
     return jsonify(user=auth.current_user["id"])
 
@@ -78,6 +83,12 @@ def login() -> Any:
 def me() -> Any:
     user = auth.current_user
     return (jsonify(user=user["id"]), 200) if user is not None else (jsonify(user=None), 401)
+
+
+@app.get("/settings")
+@auth.fresh_login_required(max_age=300)  # a recent login: not a remembered one, nor one over 5 minutes old
+def settings() -> Any:
+    return jsonify(user=auth.current_user["id"], fresh=True)
 
 
 @app.post("/logout")

@@ -22,6 +22,8 @@ from starsessions import SessionMiddleware
 from starsessions.stores.redis import RedisStore
 
 from passport.core import Passport
+from passport.core import RedisRememberStore
+from passport.core import RememberMe
 from passport.starlette import PassportMiddleware
 from passport.starlette import PassportStarlette
 from passport.strategies.local import LocalStrategy
@@ -35,7 +37,11 @@ def verify(username: str, password: str) -> dict[str, str] | None:
     return user if user is not None and user["password"] == password else None  # use Argon2 for real
 
 
-passport = Passport()
+HTTPS_ONLY = os.environ.get("COOKIE_HTTPS_ONLY", "1") == "1"  # production is https: keep it on there
+
+# "Remember me": single-use tokens whose digests live in the same Redis, so any instance can
+# restore the login and none can be tricked into accepting a token twice.
+passport = Passport(remember_me=RememberMe(RedisRememberStore(os.environ["REDIS_URL"]), secure=HTTPS_ONLY))
 passport.use(LocalStrategy(verify))
 
 
@@ -62,6 +68,12 @@ async def me(request: Request) -> Response:
     return JSONResponse({"user": request.user.identity})
 
 
+async def settings(request: Request) -> Response:
+    # Changing a password needs a recent login: not a remembered one, nor one older than 5 minutes.
+    user = await auth.fresh_login_required(max_age=300)(request)
+    return JSONResponse({"user": user["id"], "fresh": True})
+
+
 async def logout(request: Request) -> Response:
     await auth.alogout(request)
     return JSONResponse({"user": None})
@@ -69,7 +81,9 @@ async def logout(request: Request) -> Response:
 
 app = Starlette(
     routes=[
-        Route("/login", auth.authenticate("local").protect(login), methods=["POST"]),
+        # A ticked "remember" box in the login form also issues a remember-me token.
+        Route("/login", auth.authenticate("local", remember="remember").protect(login), methods=["POST"]),
+        Route("/settings", settings),
         Route("/me", me),
         Route("/logout", logout, methods=["POST"]),
     ],
@@ -78,8 +92,7 @@ app = Starlette(
             SessionMiddleware,
             store=RedisStore(url=os.environ["REDIS_URL"]),
             lifetime=3600,
-            # Production is https: keep the default cookie_https_only=True there.
-            cookie_https_only=os.environ.get("COOKIE_HTTPS_ONLY", "1") == "1",
+            cookie_https_only=HTTPS_ONLY,
         ),
         Middleware(PassportMiddleware, passport=passport),  # inside starsessions: listed after it
     ],

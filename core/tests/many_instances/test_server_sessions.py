@@ -36,13 +36,19 @@ def start_instances(recipe: str, redis_url: str, count: int) -> list[AppServer]:
     return servers
 
 
-@pytest.fixture(params=sorted(SERVERS))
-def instances(request: pytest.FixtureRequest, redis_server: RedisServer) -> Iterator[list[AppServer]]:
-    redis_server.flush()
+@pytest.fixture(scope="module", params=sorted(SERVERS))
+def running_instances(request: pytest.FixtureRequest, redis_server: RedisServer) -> Iterator[list[AppServer]]:
     servers = start_instances(request.param, redis_server.url, 3)
     yield servers
     for server in servers:
         server.stop()
+
+
+@pytest.fixture
+def instances(running_instances: list[AppServer], redis_server: RedisServer) -> list[AppServer]:
+    """Three instances of one recipe, and an empty Redis for each test."""
+    redis_server.flush()
+    return running_instances
 
 
 def get_me(server: AppServer, cookie: str | None) -> httpx.Response:
@@ -123,3 +129,64 @@ def test_redis_down_answers_503_and_a_restart_keeps_the_session(recipe: str, own
         assert back.json() == {"user": "ann"}
     finally:
         server.stop()
+
+
+def remember_cookie(response: httpx.Response) -> str:
+    value = response.cookies.get("remember_token")
+    assert value, f"no remember-me cookie in {response.headers.get_list('set-cookie')}"
+    return value
+
+
+def get_with_token(server: AppServer, path: str, token: str) -> httpx.Response:
+    """A browser whose session expired: it sends only its remember-me cookie."""
+    return httpx.get(f"{server.url}{path}", cookies={"remember_token": token}, timeout=10)
+
+
+def test_a_remember_me_token_restores_once_and_cannot_be_replayed_on_another_instance(
+    instances: list[AppServer],
+) -> None:
+    a, b, c = instances
+    login = post(a, "/login", None, {**CREDENTIALS, "remember": "on"})
+    assert login.status_code == 200, login.text
+    first_token = remember_cookie(login)
+    fresh_session = session_cookie(login)
+    assert get_me(b, fresh_session).status_code == 200
+    settings = httpx.get(f"{b.url}/settings", cookies={"session": fresh_session}, timeout=10)
+    assert settings.status_code == 200, "a login that just entered the password is fresh"
+
+    restored = get_with_token(a, "/me", first_token)
+    assert restored.json() == {"user": "ann"}
+    second_token = remember_cookie(restored)
+    assert second_token != first_token
+    remembered_session = session_cookie(restored)
+    assert get_me(c, remembered_session).json() == {"user": "ann"}
+    stale = httpx.get(f"{c.url}/settings", cookies={"session": remembered_session}, timeout=10)
+    assert stale.status_code == 401, "a remembered login is never fresh"
+
+    replay = get_with_token(b, "/me", first_token)  # the spent token, on another instance
+    assert replay.status_code == 401
+    # The replay reveals a copy: the series is revoked, the rotated token ends too.
+    assert get_with_token(c, "/me", second_token).status_code == 401
+
+
+def test_one_token_sent_to_three_instances_at_once_logs_in_exactly_once(instances: list[AppServer]) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    token = remember_cookie(post(instances[0], "/login", None, {**CREDENTIALS, "remember": "on"}))
+    with ThreadPoolExecutor(max_workers=9) as pool:
+        statuses = list(pool.map(lambda s: get_with_token(s, "/me", token).status_code, instances * 3))
+    assert sorted(statuses) == [200] + [401] * 8
+
+
+def test_logout_revokes_the_remember_me_token_everywhere(instances: list[AppServer]) -> None:
+    a, b, c = instances
+    login = post(a, "/login", None, {**CREDENTIALS, "remember": "on"})
+    token = remember_cookie(login)
+    logout = httpx.post(
+        f"{b.url}/logout", cookies={"session": session_cookie(login), "remember_token": token}, timeout=10
+    )
+    assert logout.status_code == 200
+    assert 'remember_token=""' in logout.headers.get("set-cookie", "") or "remember_token=;" in logout.headers.get(
+        "set-cookie", ""
+    )
+    assert get_with_token(c, "/me", token).status_code == 401

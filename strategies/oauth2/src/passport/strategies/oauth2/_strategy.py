@@ -22,7 +22,11 @@ from passport.core import call_verify
 
 from . import _http
 from ._backchannel import BackChannel
+from ._backchannel import Document
+from ._backchannel import Hook
+from ._backchannel import hook_types
 from ._errors import AuthorizationError
+from ._errors import InternalOAuthError
 from ._errors import OAuthError
 from ._errors import clean_text
 from ._issuer import issuer_problem
@@ -31,6 +35,7 @@ from ._state import NullStateStore
 from ._state import SessionStateStore
 from ._state import StateStore
 from ._token import oauth_error
+from ._tokens import TokenSet
 from ._urls import UntrustedHost
 from ._urls import allowed_host_set
 from ._urls import authorization_redirect
@@ -222,6 +227,7 @@ class OAuth2Strategy(Strategy):
         self._skip_user_profile = skip_user_profile
         self._issuer = issuer
         self._require_iss = bool(require_iss)
+        self._compliance_hooks: dict[str, list[Hook]] = {}
         self._back = BackChannel(
             token_url=self._token_url,
             client_id=client_id,
@@ -248,6 +254,38 @@ class OAuth2Strategy(Strategy):
         """Extra token-request parameters; default none. The grant's own parameters win."""
         return {}
 
+    def flow_params(self, options: Mapping[str, Any]) -> Mapping[str, str]:
+        """Per-flow authorization parameters, remembered with the pending flow; default none.
+
+        Called once per authorization request (an OIDC strategy returns a fresh ``nonce``). Each
+        value is sent in the authorization request, like :meth:`authorization_params`, and kept
+        with the flow by the state store (``meta["flow_params"]``); the callback of that flow
+        hands them back to :meth:`check_tokens`. Values must be strings; the strategy's own
+        parameters win over these.
+        """
+        return {}
+
+    def check_tokens(self, request: Request, tokens: TokenSet, flow_params: Mapping[str, str]) -> Any:
+        """Runs between the token exchange and the profile and verify; ``def`` or ``async def``.
+
+        ``tokens`` is the whole token response (``tokens.raw``, ``tokens.id_token``);
+        ``flow_params`` the values :meth:`flow_params` gave for this flow (``{}`` when a custom
+        store does not carry them). Return ``None`` to go on with ``tokens``, or a
+        :class:`TokenSet` to go on with instead (e.g. ``dataclasses.replace(tokens,
+        extra={"claims": claims})``). Raise an :class:`OAuthError` (its ``status`` is the
+        answer: e.g. ``InternalOAuthError`` 502 for a provider answering nonsense) to end the
+        attempt with the error action; neither the profile nor verify runs then.
+        """
+        return None
+
+    def load_profile(self, tokens: TokenSet) -> Any:
+        """The profile step; ``def`` or ``async def``. Default: :meth:`user_profile` with the access token.
+
+        Override it instead of :meth:`user_profile` when the profile needs more of the token
+        response than the access token (an OIDC ID token's claims, a granted ``scope``).
+        """
+        return self.user_profile(tokens.access_token)
+
     def user_profile(self, access_token: str) -> Any:
         """Load the user's profile with ``access_token``; ``def`` or ``async def``. Default ``{}``.
 
@@ -265,16 +303,139 @@ class OAuth2Strategy(Strategy):
         """
         return oauth_error(body)
 
-    def fetch_json(self, url: str, access_token: str | None = None, *, what: str = "user profile") -> Any:
-        """GET ``url`` (with ``Authorization: Bearer <access_token>``) and return its JSON.
+    def fetch_document(
+        self,
+        url: str,
+        access_token: str | None = None,
+        *,
+        what: str = "user profile",
+        headers: Mapping[str, str] | None = None,
+    ) -> Document:
+        """GET ``url`` and return its JSON as a :class:`Document` (``data``, ``text``, ``headers``).
 
-        Blocking, with the strategy's limits: timeouts and deadline, size cap, no redirects,
-        https only (http on loopback). For :meth:`user_profile` overrides.
+        With ``access_token``, it is sent as ``Authorization: Bearer <access_token>``; without,
+        nothing is (a JWKS or a discovery document). Blocking, with the strategy's limits:
+        connect and read timeouts and an overall deadline, the size cap, no redirects, TLS
+        verified, https only (http on loopback), no secret logged, ``custom_headers`` and
+        ``headers`` sent. A 2xx answer in UTF-8 JSON is required.
 
-        :raises InternalOAuthError: ``Failed to fetch <what>``, for any failure.
+        :raises InternalOAuthError: ``Failed to fetch <what>`` (502), for any failure.
         """
         check_endpoint("url", url)
-        return self._back.get_json(url, access_token, f"Failed to fetch {what}")
+        extra = dict(headers or {})
+        for key, value in extra.items():
+            if not isinstance(key, str) or not isinstance(value, str) or any(c in key + value for c in "\r\n"):
+                raise ValueError("headers must map header names to single-line strings")
+        return self._back.get_document(url, access_token, f"Failed to fetch {what}", extra)
+
+    async def afetch_document(
+        self,
+        url: str,
+        access_token: str | None = None,
+        *,
+        what: str = "user profile",
+        headers: Mapping[str, str] | None = None,
+    ) -> Document:
+        """:meth:`fetch_document` in a worker thread: the event loop keeps running meanwhile."""
+        return await asyncio.to_thread(self.fetch_document, url, access_token, what=what, headers=headers)
+
+    def fetch_json(
+        self,
+        url: str,
+        access_token: str | None = None,
+        *,
+        what: str = "user profile",
+        headers: Mapping[str, str] | None = None,
+    ) -> Any:
+        """:meth:`fetch_document`, returning only the decoded JSON. For :meth:`user_profile` overrides."""
+        return self.fetch_document(url, access_token, what=what, headers=headers).data
+
+    async def afetch_json(
+        self,
+        url: str,
+        access_token: str | None = None,
+        *,
+        what: str = "user profile",
+        headers: Mapping[str, str] | None = None,
+    ) -> Any:
+        """:meth:`fetch_json` in a worker thread: for ``async def`` profile loaders."""
+        return (await self.afetch_document(url, access_token, what=what, headers=headers)).data
+
+    # -- compliance, refresh, OpenAPI ------------------------------------------------------------
+
+    def register_compliance_hook(self, hook_type: str, hook: Callable[..., Any]) -> None:
+        """Adapt the token requests to a provider that departs from RFC 6749, as requests-oauthlib does.
+
+        ``hook_type`` is one of requests-oauthlib's (``OAuth2Session.register_compliance_hook``):
+        ``access_token_response`` and ``refresh_token_response`` hooks get the
+        ``requests.Response`` and return it (fixed: requests-oauthlib's ``compliance_fixes``
+        rewrite ``response._content``); they run in registration order, after a 5xx has been
+        refused and before the strategy's own checks of the answer. Request hooks
+        (``access_token_request``, ``refresh_token_request`` with requests-oauthlib 2) are
+        handed to requests-oauthlib as they are. Call it while configuring, not per request.
+
+        :raises ValueError: a hook type the installed requests-oauthlib does not know.
+        :raises TypeError: ``hook`` is not callable.
+        """
+        known = hook_types() - {"protected_request"}
+        if hook_type not in known:
+            raise ValueError(f"unknown compliance hook type {hook_type!r} (one of {sorted(known)})")
+        if not callable(hook):
+            raise TypeError("a compliance hook must be callable")
+        self._compliance_hooks.setdefault(hook_type, []).append(hook)
+
+    def refresh(
+        self, refresh_token: str, *, scope: str | Sequence[str] | None = None, params: Mapping[str, str] | None = None
+    ) -> TokenSet:
+        """Exchange ``refresh_token`` for a new token set (RFC 6749 §6); blocking.
+
+        Through ``OAuth2Session.refresh_token``, with the client authentication, limits,
+        compliance hooks and checks of the login's token request. ``scope`` narrows the
+        scope (a string or a list, joined with ``scope_separator``); ``params`` adds fields.
+        The result's ``refresh_token`` is the new one, or ``refresh_token`` when the provider
+        issued none. In async code use :meth:`arefresh`.
+
+        :raises TokenError: the provider refused (``invalid_grant``: revoked or expired).
+        :raises InternalOAuthError: the exchange failed (502).
+        :raises ValueError: ``refresh_token`` is not a non-empty string.
+        """
+        if not isinstance(refresh_token, str) or not refresh_token or any(c in refresh_token for c in "\r\n"):
+            raise ValueError("refresh() needs the refresh token (a non-empty string)")
+        joined = scope if scope is None or isinstance(scope, str) else self._scope_separator.join(map(str, scope))
+        extra = {k: str(v) for k, v in (params or {}).items() if v is not None}
+        return self._back.refresh(
+            refresh_token, joined, extra, self.parse_error_response, self.token_types, self._compliance_hooks
+        )
+
+    async def arefresh(
+        self, refresh_token: str, *, scope: str | Sequence[str] | None = None, params: Mapping[str, str] | None = None
+    ) -> TokenSet:
+        """:meth:`refresh` in a worker thread: the event loop keeps running meanwhile."""
+        return await asyncio.to_thread(self.refresh, refresh_token, scope=scope, params=params)
+
+    @property
+    def openapi_scheme(self) -> dict[str, Any]:
+        """This strategy as an OpenAPI 3 Security Scheme Object (``type: oauth2``, authorization code).
+
+        ``scopes`` maps each configured scope to an empty description.
+        """
+        scope = self._scope
+        if scope is None:
+            names: list[str] = []
+        elif isinstance(scope, str):
+            names = [s for s in scope.split(self._scope_separator) if s] if self._scope_separator else [scope]
+        else:
+            names = [str(s) for s in scope]
+        return {
+            "type": "oauth2",
+            "flows": {
+                "authorizationCode": {
+                    "authorizationUrl": self._authorization_url,
+                    "tokenUrl": self._token_url,
+                    "scopes": {name: "" for name in names},
+                }
+            },
+        }
 
     # -- authenticate --------------------------------------------------------------------------
 
@@ -318,6 +479,10 @@ class OAuth2Strategy(Strategy):
         self, request: Request, options: Mapping[str, Any], callback_url: str | None, meta: dict[str, Any]
     ) -> None:
         params: dict[str, Any] = dict(self.authorization_params(options))
+        flow_params = dict(self.flow_params(options))
+        if not all(isinstance(k, str) and isinstance(v, str) for k, v in flow_params.items()):
+            raise TypeError("flow_params() must return a mapping of strings to strings")
+        params.update(flow_params)
         params["response_type"] = "code"
         if callback_url:
             params["redirect_uri"] = callback_url
@@ -334,7 +499,12 @@ class OAuth2Strategy(Strategy):
         handle = await self._store_call(
             "store",
             request,
-            {**meta, "code_verifier": verifier, "state": None if app_state is False else app_state},
+            {
+                **meta,
+                "code_verifier": verifier,
+                "state": None if app_state is False else app_state,
+                "flow_params": flow_params,
+            },
         )
         if handle is not None:
             if not isinstance(handle, str) or not handle:
@@ -350,9 +520,10 @@ class OAuth2Strategy(Strategy):
         """
         state = params.get("state")
         answer = await self._store_call("verify", request, state if isinstance(state, str) else None, meta)
-        if not (isinstance(answer, tuple) and len(answer) == 3):
-            raise TypeError("a state store's verify() must return (ok, code_verifier_or_None, info)")
-        ok, verifier, app_state = answer
+        if not (isinstance(answer, tuple) and len(answer) in (3, 4)):
+            raise TypeError("a state store's verify() must return (ok, code_verifier_or_None, info[, flow_params])")
+        ok, verifier, app_state = answer[:3]
+        flow_params = answer[3] if len(answer) == 4 and isinstance(answer[3], Mapping) else {}
         if not ok:
             self.fail(app_state, 403)
             return None
@@ -360,7 +531,7 @@ class OAuth2Strategy(Strategy):
         if problem is not None:  # another issuer's answer (or an attacker's) is not this provider's
             self.fail({"message": problem}, 403)
             return None
-        return verifier, app_state
+        return verifier, app_state, flow_params
 
     async def _provider_error(self, request: Request, params: Mapping[str, Any], meta: dict[str, Any]) -> None:
         # An error answer must belong to a flow this browser started, as a code does (security
@@ -394,7 +565,7 @@ class OAuth2Strategy(Strategy):
         checked = await self._consume_state(request, params, meta)
         if checked is None:
             return
-        verifier, app_state = checked
+        verifier, app_state, flow_params = checked
         if self._pkce and not verifier:
             self.fail({"message": UNABLE_TO_VERIFY}, 403)
             return
@@ -404,7 +575,7 @@ class OAuth2Strategy(Strategy):
             return
         extra = {k: str(v) for k, v in self.token_params(options).items() if v is not None}
         try:
-            access_token, refresh_token, token_params = await call_function(
+            tokens: TokenSet = await call_function(
                 self._back.exchange_code,
                 str(code),
                 callback_url,
@@ -412,17 +583,29 @@ class OAuth2Strategy(Strategy):
                 extra,
                 self.parse_error_response,
                 self.token_types,
+                self._compliance_hooks,
             )
+            checked_tokens = await call_function(self.check_tokens, request, tokens, dict(flow_params))
         except OAuthError as exc:
             self.error(exc)
             return
+        if checked_tokens is not None:
+            if not isinstance(checked_tokens, TokenSet):
+                raise TypeError("check_tokens() must return None or a TokenSet")
+            tokens = checked_tokens
         skip = self._skip_user_profile
         if callable(skip):
-            skip = await call_function(skip, access_token)
-        profile = None if skip else await call_function(self.user_profile, access_token)
-        args: list[Any] = [access_token, refresh_token]
+            skip = await call_function(skip, tokens.access_token)
+        profile = None
+        if not skip:
+            if type(self).load_profile is OAuth2Strategy.load_profile:
+                # user_profile is called as before: an async def one is awaited on this loop.
+                profile = await call_function(self.user_profile, tokens.access_token)
+            else:
+                profile = await call_function(self.load_profile, tokens)
+        args: list[Any] = [tokens.access_token, tokens.refresh_token]
         if self._verify_params:
-            args.append(token_params)
+            args.append(tokens.params)
         args.append(profile)
         if self._pass_request:
             args.insert(0, request)

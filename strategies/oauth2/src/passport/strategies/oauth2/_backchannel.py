@@ -24,7 +24,7 @@ from urllib.parse import quote_plus
 from urllib.parse import urlencode
 
 import requests
-from requests_oauthlib import OAuth2Session
+from requests_oauthlib import OAuth2Session  # type: ignore[import-untyped]
 
 from . import _http
 from . import _logs

@@ -26,7 +26,6 @@ from ._backchannel import Document
 from ._backchannel import Hook
 from ._backchannel import hook_types
 from ._errors import AuthorizationError
-from ._errors import InternalOAuthError
 from ._errors import OAuthError
 from ._errors import clean_text
 from ._issuer import issuer_problem

@@ -22,10 +22,11 @@ PACKAGES: dict[str, str] = {
     "local": "strategies/local",
     "apikey": "strategies/apikey",
     "oauth2": "strategies/oauth2",
+    "github": "strategies/github",
     "audit": "plugins/audit",
     "demo": "demo",  # the runnable demo app (package passport_demo, outside the passport namespace)
 }
-STRATEGIES = ["-e", "strategies/local", "-e", "strategies/apikey", "-e", "strategies/oauth2"]
+STRATEGIES = ["-e", "strategies/local", "-e", "strategies/apikey", "-e", "strategies/oauth2", "-e", "strategies/github"]
 INSTALL: dict[str, list[str]] = {
     # The core's tests drive guards with the runner's test request and use both adapters; the
     # adapter parity suite guards its routes with the shipped local and API-key strategies.
@@ -43,6 +44,7 @@ INSTALL: dict[str, list[str]] = {
     "local": ["-e", "core", "-e", "strategy-runner", "-e", "strategies/local[test]"],
     "apikey": ["-e", "core", "-e", "strategy-runner", "-e", "strategies/apikey[test]"],
     "oauth2": ["-e", "core", "-e", "strategy-runner", "-e", "strategies/oauth2[test]"],
+    "github": ["-e", "core", "-e", "strategy-runner", "-e", "strategies/oauth2", "-e", "strategies/github[test]"],
     "audit": ["-e", "core[flask]", "-e", "strategy-runner", "-e", "plugins/audit[test]"],
     "demo": ["-e", "core[flask,starlette]", "-e", "strategy-runner", *STRATEGIES, "-e", "demo[test]"],
 }

@@ -26,6 +26,7 @@ from passport.flask import current_user
 from passport.strategies.apikey import APIKeyStrategy
 from passport.strategies.apikey import BearerStrategy
 from passport.strategies.apikey import KeyStore
+from passport.strategies.github import GitHubStrategy
 from passport.strategies.local import LocalStrategy
 from passport.strategies.oauth2 import OAuth2Strategy
 from passport.strategies.oauth2 import OAuthError
@@ -56,10 +57,17 @@ class Settings:
     client_id: str = "passport-demo"
     client_secret: str = field(default_factory=lambda: secrets.token_urlsafe(24), repr=False)
     secret_key: str = field(default_factory=lambda: secrets.token_hex(32), repr=False)
+    # "Sign in with GitHub" appears only when both are set (GITHUB_CLIENT_ID / GITHUB_CLIENT_SECRET).
+    github_client_id: str | None = None
+    github_client_secret: str | None = field(default=None, repr=False)
 
     @property
     def callback_url(self) -> str:
         return f"{self.base_url}/auth/provider/callback"
+
+    @property
+    def github_enabled(self) -> bool:
+        return bool(self.github_client_id and self.github_client_secret)
 
 
 class DemoProviderStrategy(OAuth2Strategy):
@@ -185,6 +193,32 @@ def create_app(settings: Settings) -> Flask:
     )
     def provider_callback() -> Any:
         return redirect("/profile")
+
+    if settings.github_enabled:  # a real GitHub OAuth App, configured by the environment
+        passport.use(
+            GitHubStrategy(
+                users.from_github,
+                client_id=str(settings.github_client_id),
+                client_secret=settings.github_client_secret,
+                callback_url=f"{settings.base_url}/auth/github/callback",
+            )
+        )
+
+        @app.get("/auth/github")
+        @auth.authenticate("github")
+        def github_login() -> Any:
+            return redirect("/")  # not reached: the strategy redirects to GitHub
+
+        @app.get("/auth/github/callback")
+        @auth.authenticate(
+            "github",
+            success_return_to_or_redirect="/profile",
+            failure_redirect="/",
+            failure_flash=True,
+            success_flash="Signed in with GitHub.",
+        )
+        def github_callback() -> Any:
+            return redirect("/profile")
 
     @app.get("/profile")
     @auth.login_required

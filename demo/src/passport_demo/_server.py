@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import secrets
 import threading
 from typing import Any
@@ -84,6 +85,8 @@ def start_demo(port: int = 0, *, provider_port: int = 0, log_requests: bool = Fa
         f"http://{HOST}:{provider_server.server_port}",
         client_id=client.client_id,
         client_secret=client.client_secret,
+        github_client_id=os.environ.get("GITHUB_CLIENT_ID") or None,
+        github_client_secret=os.environ.get("GITHUB_CLIENT_SECRET") or None,
     )
     app_server.app = create_app(settings)
     return RunningDemo(settings, [app_server, provider_server])

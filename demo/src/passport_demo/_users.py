@@ -9,6 +9,7 @@ from typing import Any
 from typing import Final
 
 from passport.strategies.local import Passwords
+from passport.strategies.oauth2 import Profile
 
 INVALID: Final = {"message": "Invalid username or password."}
 """One message for an unknown user and a wrong password alike (no account enumeration)."""
@@ -52,6 +53,16 @@ class UserStore:
         if not PASSWORDS.verify(self._passwords.get(username), password):
             return False, INVALID
         return self._users[username]
+
+    def from_github(self, access_token: str, refresh_token: str | None, profile: Profile) -> Any:
+        """The ``GitHubStrategy`` verify function: the account keyed on GitHub's numeric id."""
+        user_id = f"github:{profile.id}"
+        with self._lock:
+            user = self._users.get(user_id)
+            if user is None:
+                name = profile.display_name or profile.username or profile.id
+                user = self._users[user_id] = User(user_id, name, "GitHub")
+        return user
 
     def from_provider(self, access_token: str, refresh_token: str | None, profile: Any) -> Any:
         """The ``OAuth2Strategy`` verify function: find or create the account for the provider's

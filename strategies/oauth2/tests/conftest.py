@@ -78,7 +78,7 @@ class _Client(ClientMixin):
         return response_type == "code"
 
     def check_grant_type(self, grant_type):
-        return grant_type == "authorization_code"
+        return grant_type in ("authorization_code", "refresh_token")
 
 
 @dataclass
@@ -101,6 +101,28 @@ class _Code(AuthorizationCodeMixin):
         return None
 
 
+class _Refresh(dict):
+    """A refresh token record, in the shape Authlib's RefreshTokenGrant asks of one."""
+
+    def __init__(self, token: str, user: dict[str, Any], scope: str) -> None:
+        super().__init__(refresh_token=token, user=user, scope=scope)
+
+    def check_client(self, client):
+        return True
+
+    def get_scope(self):
+        return self["scope"]
+
+    def get_expires_in(self):
+        return 3600
+
+    def is_revoked(self):
+        return False
+
+    def is_expired(self):
+        return False
+
+
 @dataclass
 class Recorded:
     method: str
@@ -119,6 +141,7 @@ class Provider:
     requests: list[Recorded] = field(default_factory=list)
     codes: dict[str, _Code] = field(default_factory=dict)
     tokens: dict[str, dict[str, Any]] = field(default_factory=dict)
+    refresh_tokens: dict[str, dict[str, Any]] = field(default_factory=dict)
     auth_method: str = "client_secret_post"
     extra_token_fields: dict[str, Any] = field(default_factory=dict)
 
@@ -174,12 +197,28 @@ def _build_app(provider: Provider, clients: dict[str, _Client]) -> Flask:
         client.auth_method = provider.auth_method
         return client
 
+    class RefreshGrant(grants.RefreshTokenGrant):
+        TOKEN_ENDPOINT_AUTH_METHODS = ["client_secret_basic", "client_secret_post", "none"]
+        INCLUDE_NEW_REFRESH_TOKEN = True
+
+        def authenticate_refresh_token(self, refresh_token):
+            return provider.refresh_tokens.get(refresh_token)
+
+        def authenticate_user(self, credential):
+            return credential["user"]
+
+        def revoke_old_credential(self, credential):
+            provider.refresh_tokens.pop(credential["refresh_token"], None)
+
     def save_token(token, request):
         token.update(provider.extra_token_fields)
         provider.tokens[token["access_token"]] = request.user
+        if "refresh_token" in token:
+            provider.refresh_tokens[token["refresh_token"]] = _Refresh(token["refresh_token"], request.user, "")
 
     server = AuthorizationServer(app, query_client=query_client, save_token=save_token)
     server.register_grant(CodeGrant, [CodeChallenge(required=True)])
+    server.register_grant(RefreshGrant)
 
     @app.before_request
     def record():
@@ -252,6 +291,7 @@ def provider(_provider_server: tuple[Provider, dict[str, _Client]]) -> Provider:
     provider.requests.clear()
     provider.codes.clear()
     provider.tokens.clear()
+    provider.refresh_tokens.clear()
     provider.auth_method = "client_secret_post"
     provider.extra_token_fields = {}
     clients["client"] = _Client(CLIENT_ID, provider.client_secret, "client_secret_post")

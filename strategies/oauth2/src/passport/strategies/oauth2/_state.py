@@ -6,14 +6,17 @@ A state store has two methods, ``def`` or ``async def``::
     verify(request, handle, meta) -> (ok, code_verifier_or_None, info)
 
 ``meta`` is a dict with ``authorization_url``, ``token_url``, ``client_id``, ``callback_url``
-and, for ``store``, ``code_verifier`` (``None`` without PKCE) and ``state`` (the route's
-application state, ``None`` when there is none). A store must bind each flow to the provider
+and, for ``store``, ``code_verifier`` (``None`` without PKCE), ``state`` (the route's
+application state, ``None`` when there is none) and ``flow_params`` (a dict of strings a
+subclass keeps with the flow, such as an OIDC ``nonce``; often empty). A store must bind each flow to the provider
 ``meta`` names at ``store`` and refuse its state at another provider's ``verify`` (a mix-up
 attack delivers one provider's answer to another's callback). ``verify`` receives the ``state`` the callback
 carried (a ``str``, or ``None`` when it carried none or several) and answers ``ok``; the
 verifier the token request must send; and ``info``: on success the application state to
 hand back as ``info["state"]`` (``None`` for none), on failure the fail challenge
-(``{"message": ...}``) the strategy answers with, status 403.
+(``{"message": ...}``) the strategy answers with, status 403. ``verify`` may return a fourth
+item, the flow's ``flow_params`` as stored; a store that returns three items carries none, and
+a strategy that needs them (OIDC's nonce) then fails the callback.
 """
 
 from __future__ import annotations
@@ -46,7 +49,7 @@ NO_SESSION = (
 )
 MAX_HANDLE = 512
 
-VerifyAnswer = tuple[bool, str | None, Any]
+VerifyAnswer = tuple[bool, str | None, Any] | tuple[bool, str | None, Any, dict[str, str]]
 
 
 class StateStore(Protocol):
@@ -78,7 +81,8 @@ def _session(request: Request) -> MutableMapping[str, Any]:
 class SessionStateStore:
     """The default store: pending flows in ``request.session[key]``, bound to that session.
 
-    Each authorization request adds ``{"handle", "issued", "provider", "code_verifier"?, "state"?}``
+    Each authorization request adds ``{"handle", "issued", "provider", "code_verifier"?, "state"?,
+    "flow_params"?}``
     to ``session[key]["pending"]``. The handle is ``secrets.token_urlsafe(32)`` (256 bits). A
     callback consumes its entry before anything else is decided, so a state works once; a state
     issued for another provider (other endpoints or client id) fails at this one's callback; an
@@ -172,6 +176,9 @@ class SessionStateStore:
             entry["code_verifier"] = meta["code_verifier"]
         if meta.get("state") is not None:
             entry["state"] = meta["state"]
+        flow_params = meta.get("flow_params")
+        if isinstance(flow_params, Mapping) and flow_params:
+            entry["flow_params"] = {str(k): str(v) for k, v in flow_params.items()}
         pending.append(entry)
         self._write(session, slot, pending[-self.max_pending :])
         return handle
@@ -205,7 +212,9 @@ class SessionStateStore:
         if match.get("provider") != _provider(meta):  # started with another provider: a mix-up
             return False, None, {"message": OTHER_PROVIDER}
         verifier = match.get("code_verifier")
-        return True, verifier if isinstance(verifier, str) else None, match.get("state")
+        kept = match.get("flow_params")
+        flow_params = {k: v for k, v in kept.items() if isinstance(v, str)} if isinstance(kept, dict) else {}
+        return True, verifier if isinstance(verifier, str) else None, match.get("state"), flow_params
 
 
 @final

@@ -22,6 +22,8 @@ from passport.core import call_verify
 
 from . import _http
 from ._backchannel import BackChannel
+from ._backchannel import Hook
+from ._client import BackChannelMethods
 from ._errors import AuthorizationError
 from ._errors import OAuthError
 from ._errors import clean_text
@@ -31,6 +33,7 @@ from ._state import NullStateStore
 from ._state import SessionStateStore
 from ._state import StateStore
 from ._token import oauth_error
+from ._tokens import TokenSet
 from ._urls import UntrustedHost
 from ._urls import allowed_host_set
 from ._urls import authorization_redirect
@@ -87,7 +90,7 @@ def _callback_params(request: Any) -> Mapping[str, Any] | None:
     return None
 
 
-class OAuth2Strategy(Strategy):
+class OAuth2Strategy(Strategy, BackChannelMethods):
     """Log users in with an OAuth 2.0 provider (authorization-code grant).
 
     A request without ``code`` (or ``error``) in its query is sent to ``authorization_url`` (302)
@@ -222,6 +225,7 @@ class OAuth2Strategy(Strategy):
         self._skip_user_profile = skip_user_profile
         self._issuer = issuer
         self._require_iss = bool(require_iss)
+        self._compliance_hooks: dict[str, list[Hook]] = {}
         self._back = BackChannel(
             token_url=self._token_url,
             client_id=client_id,
@@ -248,6 +252,38 @@ class OAuth2Strategy(Strategy):
         """Extra token-request parameters; default none. The grant's own parameters win."""
         return {}
 
+    def flow_params(self, options: Mapping[str, Any]) -> Mapping[str, str]:
+        """Per-flow authorization parameters, remembered with the pending flow; default none.
+
+        Called once per authorization request (an OIDC strategy returns a fresh ``nonce``). Each
+        value is sent in the authorization request, like :meth:`authorization_params`, and kept
+        with the flow by the state store (``meta["flow_params"]``); the callback of that flow
+        hands them back to :meth:`check_tokens`. Values must be strings; the strategy's own
+        parameters win over these.
+        """
+        return {}
+
+    def check_tokens(self, request: Request, tokens: TokenSet, flow_params: Mapping[str, str]) -> Any:
+        """Runs between the token exchange and the profile and verify; ``def`` or ``async def``.
+
+        ``tokens`` is the whole token response (``tokens.raw``, ``tokens.id_token``);
+        ``flow_params`` the values :meth:`flow_params` gave for this flow (``{}`` when a custom
+        store does not carry them). Return ``None`` to go on with ``tokens``, or a
+        :class:`TokenSet` to go on with instead (e.g. ``dataclasses.replace(tokens,
+        extra={"claims": claims})``). Raise an :class:`OAuthError` (its ``status`` is the
+        answer: e.g. ``InternalOAuthError`` 502 for a provider answering nonsense) to end the
+        attempt with the error action; neither the profile nor verify runs then.
+        """
+        return None
+
+    def load_profile(self, tokens: TokenSet) -> Any:
+        """The profile step; ``def`` or ``async def``. Default: :meth:`user_profile` with the access token.
+
+        Override it instead of :meth:`user_profile` when the profile needs more of the token
+        response than the access token (an OIDC ID token's claims, a granted ``scope``).
+        """
+        return self.user_profile(tokens.access_token)
+
     def user_profile(self, access_token: str) -> Any:
         """Load the user's profile with ``access_token``; ``def`` or ``async def``. Default ``{}``.
 
@@ -264,17 +300,6 @@ class OAuth2Strategy(Strategy):
         returns ``None`` or raises, the error is an :class:`InternalOAuthError`.
         """
         return oauth_error(body)
-
-    def fetch_json(self, url: str, access_token: str | None = None, *, what: str = "user profile") -> Any:
-        """GET ``url`` (with ``Authorization: Bearer <access_token>``) and return its JSON.
-
-        Blocking, with the strategy's limits: timeouts and deadline, size cap, no redirects,
-        https only (http on loopback). For :meth:`user_profile` overrides.
-
-        :raises InternalOAuthError: ``Failed to fetch <what>``, for any failure.
-        """
-        check_endpoint("url", url)
-        return self._back.get_json(url, access_token, f"Failed to fetch {what}")
 
     # -- authenticate --------------------------------------------------------------------------
 
@@ -318,6 +343,10 @@ class OAuth2Strategy(Strategy):
         self, request: Request, options: Mapping[str, Any], callback_url: str | None, meta: dict[str, Any]
     ) -> None:
         params: dict[str, Any] = dict(self.authorization_params(options))
+        flow_params = dict(self.flow_params(options))
+        if not all(isinstance(k, str) and isinstance(v, str) for k, v in flow_params.items()):
+            raise TypeError("flow_params() must return a mapping of strings to strings")
+        params.update(flow_params)
         params["response_type"] = "code"
         if callback_url:
             params["redirect_uri"] = callback_url
@@ -334,7 +363,12 @@ class OAuth2Strategy(Strategy):
         handle = await self._store_call(
             "store",
             request,
-            {**meta, "code_verifier": verifier, "state": None if app_state is False else app_state},
+            {
+                **meta,
+                "code_verifier": verifier,
+                "state": None if app_state is False else app_state,
+                "flow_params": flow_params,
+            },
         )
         if handle is not None:
             if not isinstance(handle, str) or not handle:
@@ -350,9 +384,10 @@ class OAuth2Strategy(Strategy):
         """
         state = params.get("state")
         answer = await self._store_call("verify", request, state if isinstance(state, str) else None, meta)
-        if not (isinstance(answer, tuple) and len(answer) == 3):
-            raise TypeError("a state store's verify() must return (ok, code_verifier_or_None, info)")
-        ok, verifier, app_state = answer
+        if not (isinstance(answer, tuple) and len(answer) in (3, 4)):
+            raise TypeError("a state store's verify() must return (ok, code_verifier_or_None, info[, flow_params])")
+        ok, verifier, app_state = answer[:3]
+        flow_params = answer[3] if len(answer) == 4 and isinstance(answer[3], Mapping) else {}
         if not ok:
             self.fail(app_state, 403)
             return None
@@ -360,7 +395,7 @@ class OAuth2Strategy(Strategy):
         if problem is not None:  # another issuer's answer (or an attacker's) is not this provider's
             self.fail({"message": problem}, 403)
             return None
-        return verifier, app_state
+        return verifier, app_state, flow_params
 
     async def _provider_error(self, request: Request, params: Mapping[str, Any], meta: dict[str, Any]) -> None:
         # An error answer must belong to a flow this browser started, as a code does (security
@@ -394,7 +429,7 @@ class OAuth2Strategy(Strategy):
         checked = await self._consume_state(request, params, meta)
         if checked is None:
             return
-        verifier, app_state = checked
+        verifier, app_state, flow_params = checked
         if self._pkce and not verifier:
             self.fail({"message": UNABLE_TO_VERIFY}, 403)
             return
@@ -404,7 +439,7 @@ class OAuth2Strategy(Strategy):
             return
         extra = {k: str(v) for k, v in self.token_params(options).items() if v is not None}
         try:
-            access_token, refresh_token, token_params = await call_function(
+            tokens: TokenSet = await call_function(
                 self._back.exchange_code,
                 str(code),
                 callback_url,
@@ -412,17 +447,29 @@ class OAuth2Strategy(Strategy):
                 extra,
                 self.parse_error_response,
                 self.token_types,
+                self._compliance_hooks,
             )
+            checked_tokens = await call_function(self.check_tokens, request, tokens, dict(flow_params))
         except OAuthError as exc:
             self.error(exc)
             return
+        if checked_tokens is not None:
+            if not isinstance(checked_tokens, TokenSet):
+                raise TypeError("check_tokens() must return None or a TokenSet")
+            tokens = checked_tokens
         skip = self._skip_user_profile
         if callable(skip):
-            skip = await call_function(skip, access_token)
-        profile = None if skip else await call_function(self.user_profile, access_token)
-        args: list[Any] = [access_token, refresh_token]
+            skip = await call_function(skip, tokens.access_token)
+        profile = None
+        if not skip:
+            if type(self).load_profile is OAuth2Strategy.load_profile:
+                # user_profile is called as before: an async def one is awaited on this loop.
+                profile = await call_function(self.user_profile, tokens.access_token)
+            else:
+                profile = await call_function(self.load_profile, tokens)
+        args: list[Any] = [tokens.access_token, tokens.refresh_token]
         if self._verify_params:
-            args.append(token_params)
+            args.append(tokens.params)
         args.append(profile)
         if self._pass_request:
             args.insert(0, request)

@@ -1,11 +1,9 @@
-"""The token request and its answer (RFC 6749 §4.1.3, §5.1, §5.2), on oauthlib's client.
+"""The checks of a token answer (RFC 6749 §5.1, §5.2), run before oauthlib parses it.
 
-oauthlib's ``WebApplicationClient`` (the protocol layer requests-oauthlib is built on, and one
-of its dependencies) prepares the token request's form body and validates a successful answer.
-Neither step logs anything, and neither looks at the transport: oauthlib checks
-``is_secure_transport`` only in its helpers that take a URL, which are not used here, so a
-loopback provider needs no ``OAUTHLIB_INSECURE_TRANSPORT``. A fresh client serves each exchange
-(oauthlib keeps the parsed token on the client object).
+``OAuth2Session`` (requests-oauthlib) sends the token request oauthlib's ``WebApplicationClient``
+prepares; its last response hook (see ``_backchannel``) runs these checks, and only an answer that
+passes them reaches oauthlib's own parser. oauthlib's verdict is asked for too
+(:func:`is_token_response`), on a fresh client.
 
 What oauthlib leaves loose stays strict here. The answer is read by :func:`token_body` first:
 oauthlib would form-parse any text that is not JSON and take a JSON array for a dict. A usable
@@ -18,11 +16,9 @@ description when the provider sent none.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
 from collections.abc import Set
 from typing import Any
 from urllib.parse import parse_qsl
-from urllib.parse import urlencode
 
 from oauthlib.oauth2 import MissingTokenError
 from oauthlib.oauth2 import MissingTokenTypeError
@@ -41,34 +37,6 @@ GRANT_FIELDS = frozenset({"grant_type", "code", "redirect_uri", "code_verifier",
 
 Tokens = tuple[str, str | None, dict[str, Any]]
 """``(access_token, refresh_token_or_None, params)``; ``params`` lacks ``refresh_token``, as in Passport."""
-
-
-def token_request_body(
-    client_id: str,
-    code: str,
-    *,
-    redirect_uri: str | None,
-    code_verifier: str | None,
-    client_secret: str | None,
-    include_client_id: bool,
-    extra: Mapping[str, str],
-) -> str:
-    """The ``application/x-www-form-urlencoded`` token request, as oauthlib prepares it.
-
-    ``grant_type=authorization_code``, ``code``, ``redirect_uri`` (when there is one),
-    ``code_verifier`` (PKCE), ``client_id`` (unless the client authenticates with HTTP Basic)
-    and ``client_secret`` (``client_secret_post``, when there is one). ``extra`` (the
-    ``token_params`` hook) comes first, without any field of the grant's own.
-    """
-    fields = urlencode([(key, value) for key, value in extra.items() if key not in GRANT_FIELDS])
-    return WebApplicationClient(client_id).prepare_request_body(
-        code=code,
-        redirect_uri=redirect_uri or None,
-        body=fields,
-        include_client_id=include_client_id,
-        code_verifier=code_verifier or None,
-        client_secret=client_secret,
-    )
 
 
 def token_body(answer: Answer) -> dict[str, Any] | None:

@@ -22,6 +22,7 @@ PACKAGES: dict[str, str] = {
     "local": "strategies/local",
     "apikey": "strategies/apikey",
     "oauth2": "strategies/oauth2",
+    "jwt": "strategies/jwt",
     "audit": "plugins/audit",
     "demo": "demo",  # the runnable demo app (package passport_demo, outside the passport namespace)
 }
@@ -43,6 +44,7 @@ INSTALL: dict[str, list[str]] = {
     "local": ["-e", "core", "-e", "strategy-runner", "-e", "strategies/local[test]"],
     "apikey": ["-e", "core", "-e", "strategy-runner", "-e", "strategies/apikey[test]"],
     "oauth2": ["-e", "core", "-e", "strategy-runner", "-e", "strategies/oauth2[test]"],
+    "jwt": ["-e", "core[flask,starlette]", "-e", "strategy-runner", "-e", "strategies/jwt[test]"],
     "audit": ["-e", "core[flask]", "-e", "strategy-runner", "-e", "plugins/audit[test]"],
     "demo": ["-e", "core[flask,starlette]", "-e", "strategy-runner", *STRATEGIES, "-e", "demo[test]"],
 }

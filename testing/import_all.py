@@ -18,6 +18,7 @@ EXPECTED = {
     "passport.strategies.local",
     "passport.strategies.apikey",
     "passport.strategies.oauth2",
+    "passport.strategies.jwt",
     "passport.plugins.audit",
 }
 

@@ -59,7 +59,7 @@ def failed_check(exc: jwt.PyJWTError) -> str:
     if isinstance(exc, jwt.InvalidAlgorithmError):
         return BAD_ALGORITHM
     if isinstance(exc, jwt.MissingRequiredClaimError):
-        return f'The token has no "{exc.claim}" claim'  # a claim name from the configuration
+        return f"The token is missing the {exc.claim} claim"  # a claim name from the configuration
     if isinstance(exc, jwt.DecodeError):
         return MALFORMED
     return INVALID

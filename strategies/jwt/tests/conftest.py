@@ -1,0 +1,131 @@
+"""Fixtures: a real JWKS server on 127.0.0.1 that counts the requests it receives.
+
+The server is the standard library's threading HTTP server; each test sets the key set it
+publishes and, for the transport tests, how it misbehaves (trickle, huge body, redirect, status).
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from dataclasses import field
+from http.server import BaseHTTPRequestHandler
+from http.server import ThreadingHTTPServer
+from typing import Any
+
+import pytest
+
+
+@dataclass
+class JWKSServer:
+    """The running server: its URL, the set it serves, how it answers, and what it saw."""
+
+    base: str
+    keys: list[dict[str, Any]] = field(default_factory=list)
+    mode: str = "ok"  # ok | trickle | huge | chunked-huge | redirect | status | not-json | slow
+    status: int = 200
+    hits: int = 0
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    gate: threading.Event = field(default_factory=threading.Event)
+
+    @property
+    def url(self) -> str:
+        return self.base + "/jwks.json"
+
+    def publish(self, *keys: dict[str, Any]) -> None:
+        self.keys = list(keys)
+
+
+def _handler(server: JWKSServer) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def log_message(self, format: str, *args: Any) -> None:  # keep test output clean
+            pass
+
+        def do_GET(self) -> None:
+            with server.lock:
+                server.hits += 1
+            mode = server.mode
+            body = json.dumps({"keys": server.keys}).encode()
+            if mode == "slow":  # holds the answer until the test opens the gate
+                server.gate.wait(10)
+            if mode == "redirect":
+                self.send_response(302)
+                self.send_header("Location", server.base + "/elsewhere")
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return
+            if mode == "status":
+                self.send_response(server.status)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return
+            if mode == "not-json":
+                body = b"<html>maintenance</html>"
+            if mode == "huge":
+                body = b" " * (2 * 1024 * 1024)
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            if mode == "chunked-huge":
+                self.send_header("Transfer-Encoding", "chunked")
+                self.end_headers()
+                chunk = b" " * 65536
+                try:
+                    for _ in range(64):
+                        self.wfile.write(b"%x\r\n%s\r\n" % (len(chunk), chunk))
+                    self.wfile.write(b"0\r\n\r\n")
+                except OSError:
+                    pass
+                return
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            if mode == "trickle":  # one byte at a time: every read succeeds, the whole never ends
+                try:
+                    for byte in body:
+                        self.wfile.write(bytes([byte]))
+                        self.wfile.flush()
+                        time.sleep(0.05)
+                except OSError:
+                    pass
+                return
+            self.wfile.write(body)
+
+    return Handler
+
+
+@pytest.fixture
+def jwks_server() -> Iterator[JWKSServer]:
+    state = JWKSServer(base="")
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), _handler(state))
+    httpd.daemon_threads = True
+    state.base = f"http://127.0.0.1:{httpd.server_address[1]}"
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield state
+    finally:
+        state.gate.set()
+        httpd.shutdown()
+        httpd.server_close()
+
+
+class FakeClock:
+    """A monotonic clock the test moves by hand: TTLs and intervals without sleeping."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import jwt
 import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
@@ -19,7 +20,6 @@ from jwt_helpers import rsa_key
 from jwt_helpers import token
 from jwt_helpers import verify
 
-import jwt
 from passport.strategies.jwt import JWKS
 from passport.strategies.jwt import JWTStrategy
 from passport.strategy_runner import run_strategy

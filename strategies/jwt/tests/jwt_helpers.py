@@ -20,18 +20,25 @@ USER = {"id": "ann"}
 
 
 @functools.cache
-def rsa_key(name: str = "a") -> rsa.RSAPrivateKey:
-    return rsa.generate_private_key(public_exponent=65537, key_size=2048)
-
-
-@functools.cache
-def ec_key(name: str = "a") -> ec.EllipticCurvePrivateKey:
-    return ec.generate_private_key(ec.SECP256R1())
-
-
-@functools.cache
-def ed_key(name: str = "a") -> ed25519.Ed25519PrivateKey:
+def _key(kind: str, name: str) -> Any:
+    if kind == "rsa":
+        return rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    if kind == "ec":
+        return ec.generate_private_key(ec.SECP256R1())
     return ed25519.Ed25519PrivateKey.generate()
+
+
+def rsa_key(name: str = "a") -> rsa.RSAPrivateKey:
+    """The same key for the same name, for the whole session."""
+    return _key("rsa", name)  # type: ignore[no-any-return]
+
+
+def ec_key(name: str = "a") -> ec.EllipticCurvePrivateKey:
+    return _key("ec", name)  # type: ignore[no-any-return]
+
+
+def ed_key(name: str = "a") -> ed25519.Ed25519PrivateKey:
+    return _key("ed", name)  # type: ignore[no-any-return]
 
 
 def public_pem(private: Any) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
+from typing import Annotated
 from typing import Any
 
 import httpx
@@ -117,8 +118,10 @@ def fastapi_app(jwks_server: JWKSServer, verify: Any = None) -> FastAPI:
     app = FastAPI()
     auth = PassportStarlette(passport, app)
 
+    guard = Depends(auth.authenticate("jwt", session=False))
+
     @app.get("/api/me")
-    async def me(user: Any = Depends(auth.authenticate("jwt", session=False))) -> Any:
+    async def me(user: Annotated[Any, guard]) -> Any:
         return {"id": user["id"]}
 
     return app
@@ -181,8 +184,10 @@ async def test_fastapi_a_cookie_token_works_too(jwks_server: JWKSServer) -> None
     app = FastAPI()
     auth = PassportStarlette(passport, app)
 
+    guard = Depends(auth.authenticate("jwt", session=False))
+
     @app.get("/api/me")
-    async def me(user: Any = Depends(auth.authenticate("jwt", session=False))) -> Any:
+    async def me(user: Annotated[Any, guard]) -> Any:
         return {"id": user["id"]}
 
     transport = httpx.ASGITransport(app=app)

@@ -154,7 +154,7 @@ def test_a_header_that_is_not_json_is_malformed() -> None:
 def test_a_non_string_kid_is_refused() -> None:
     strategy = JWTStrategy(verify, key=public_pem(rsa_key()), algorithms=["RS256", "RS512"], audience=AUDIENCE)
     bad = raw_token({"alg": "RS256", "kid": 7}, {"sub": "ann", "exp": 4_000_000_000})
-    assert run_strategy(strategy, request=bearer(bad)).challenge == described("The token is invalid")
+    assert run_strategy(strategy, request=bearer(bad)).challenge == described("The token is malformed")
 
 
 @pytest.mark.parametrize("value", ["Bearer", "Bearer ", "Bearer  x", "Bearer a, Bearer b", "Bearer t\u00f6ken"])
@@ -243,3 +243,25 @@ def test_has_credentials_looks_without_verifying() -> None:
 def test_repr_holds_no_key_material() -> None:
     text = repr(hs256())
     assert SECRET not in text and "HS256" in text
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["nodots", "!!!.e30.c2ln", "WzEsMl0.e30.c2ln", "e30.e30.c2ln", "eyJhbGciOiJSUzI1NiJ9x.e30.c2ln"],
+    ids=["no dots", "not base64", "header is a list", "no alg", "bad padding"],
+)
+def test_a_header_that_cannot_choose_a_key_is_refused(value: str) -> None:
+    strategy = JWTStrategy(verify, key=public_pem(rsa_key()), algorithms=["RS256", "RS512"])
+    result = run_strategy(strategy, request=bearer(value))
+    assert result.action == "fail"
+    assert result.challenge in (described("The token is malformed"), described("The token's algorithm is not accepted"))
+
+
+def test_a_header_read_leniently_is_still_checked_strictly_by_decode() -> None:
+    # Junk around a valid header: our quick read may accept it, PyJWT's decode must not.
+    value = token(key=rsa_key(), alg="RS256")
+    header, rest = value.split(".", 1)
+    strategy = JWTStrategy(verify, key=public_pem(rsa_key()), algorithms=["RS256", "RS512"], audience=AUDIENCE)
+    assert run_strategy(strategy, request=bearer(value)).action == "success"
+    result = run_strategy(strategy, request=bearer(header + "~." + rest))
+    assert result.challenge == described("The token is malformed")

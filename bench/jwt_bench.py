@@ -23,6 +23,8 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 
 from passport.core import Passport
 from passport.core import nonblocking
+from passport.strategies.jwt import JWKS
+from passport.strategies.jwt import JWTStrategy
 
 AUDIENCE = "https://api.bench/"
 ISSUER = "https://issuer.bench/"
@@ -34,12 +36,9 @@ def verify(claims: dict[str, Any]) -> Any:
     return {"id": claims["sub"]}
 
 
-def build_cases() -> tuple[dict[str, Any], dict[str, int]]:
-    from passport.strategies.jwt import JWKS
-    from passport.strategies.jwt import JWTStrategy
-
-    rsa_private = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    ec_private = ec.generate_private_key(ec.SECP256R1())
+def build_cases(rsa_private: Any = None, ec_private: Any = None) -> tuple[dict[str, Any], dict[str, int]]:
+    rsa_private = rsa_private or rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    ec_private = ec_private or ec.generate_private_key(ec.SECP256R1())
     published = {
         "keys": [
             {**json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(rsa_private.public_key())), "kid": "r1"},

@@ -265,3 +265,12 @@ def test_a_header_read_leniently_is_still_checked_strictly_by_decode() -> None:
     assert run_strategy(strategy, request=bearer(value)).action == "success"
     result = run_strategy(strategy, request=bearer(header + "~." + rest))
     assert result.challenge == described("The token is malformed")
+
+
+def test_made_up_headers_never_grow_the_header_memo_past_its_bound() -> None:
+    from passport.strategies.jwt import _strategy
+
+    strategy = JWTStrategy(verify, key=public_pem(rsa_key()), algorithms=["RS256", "RS512"])
+    for i in range(2000):
+        run_strategy(strategy, request=bearer(raw_token({"alg": "RS256", "kid": f"k{i}"}, {"sub": "x"})))
+    assert len(_strategy._HEADERS) <= _strategy._HEADERS_LIMIT

@@ -67,21 +67,36 @@ def failed_check(exc: jwt.PyJWTError) -> str:
     return INVALID
 
 
-def unverified_header(token: str) -> dict[str, Any] | None:
-    """The JOSE header, read only to choose the key: ``decode`` checks the whole token after.
+_HEADERS: dict[str, tuple[Any, Any] | None] = {}
+_HEADERS_LIMIT: Final = 256
 
-    ``jwt.get_unverified_header`` validates every segment character by character in Python,
-    which costs as much again as the signature check of an RS256 token; only the header matters
-    here, and PyJWT's own decode re-reads and checks it (its ``alg`` must be the one chosen).
+
+def key_choice(token: str) -> tuple[Any, Any] | None:
+    """``(alg, kid)`` from the JOSE header, read only to choose the key; ``None`` if unreadable.
+
+    ``decode`` checks the whole token afterwards, header included (its ``alg`` must be the one
+    chosen here), so this read need not be strict. ``jwt.get_unverified_header`` would validate
+    every character of the token in Python, as much again as an RS256 signature check. An
+    issuer's tokens share a few headers, so the answers are kept per header segment, bounded
+    (tokens with made-up headers just clear the memo).
     """
     segment, dot, _ = token.partition(".")
-    if not dot or len(segment) > 2048:
-        return None
     try:
-        header = json.loads(base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4)))
-    except (ValueError, TypeError, RecursionError):
-        return None
-    return header if isinstance(header, dict) else None
+        return _HEADERS[segment]
+    except KeyError:
+        pass
+    choice = None
+    if dot and len(segment) <= 2048:
+        try:
+            header = json.loads(base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4)))
+        except (ValueError, TypeError, RecursionError):
+            header = None
+        if isinstance(header, dict):
+            choice = (header.get("alg"), header.get("kid"))
+    if len(_HEADERS) >= _HEADERS_LIMIT:
+        _HEADERS.clear()
+    _HEADERS[segment] = choice
+    return choice
 
 
 def _claim_names(require: Any) -> tuple[str, ...]:
@@ -254,15 +269,14 @@ class JWTStrategy(Strategy):
             return None
         if self._only is not None:
             return self._check(request, token, self._only[1], self._only[0])
-        header = unverified_header(token)
-        if header is None:
+        choice = key_choice(token)
+        if choice is None:
             self._invalid(MALFORMED)
             return None
-        alg = header.get("alg")
+        alg, kid = choice
         if type(alg) is not str or alg not in self.algorithms:
             self._invalid(BAD_ALGORITHM)
             return None
-        kid = header.get("kid")
         if kid is not None and type(kid) is not str:
             self._invalid(MALFORMED)
             return None

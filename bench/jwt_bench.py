@@ -95,8 +95,10 @@ def run(rounds: int = 9, number: int = 2000) -> dict[str, Any]:
 def print_report(result: dict[str, Any]) -> None:
     budget = BUDGET_NS["b"]
     print("\npassport-strategy-jwt: a JWT-guarded request vs PyJWT's decode of the same token alone")
-    print(f"  (budget: guard <= 1.1 x decode + {budget / 1000:.1f} µs; JWKS fetches in the whole run: "
-          f"{result['jwks_fetches']})")
+    print(
+        f"  (budget: guard <= 1.1 x decode + {budget / 1000:.1f} µs; JWKS fetches in the whole run: "
+        f"{result['jwks_fetches']})"
+    )
     cases = result["cases"]
     for name in sorted({n.split(":")[0] for n in cases}):
         decode = cases[f"{name}:decode"]["added_ns"]

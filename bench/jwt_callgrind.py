@@ -24,7 +24,9 @@ def _key(name: str, make: object) -> object:
     path = os.path.join(tempfile.gettempdir(), f"passport-jwt-bench-{name}.pem")
     if not os.path.exists(path):
         key = make()  # type: ignore[operator]
-        pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+        pem = key.private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        )
         with open(path, "wb") as fh:
             fh.write(pem)
     with open(path, "rb") as fh:

@@ -107,6 +107,10 @@ def test_one_of_several_audiences_and_issuers_is_enough() -> None:
     strategy = hs256(issuer=["https://a.test/", ISSUER], audience=["x", AUDIENCE])
     result = run_strategy(strategy, request=bearer(token(aud=["y", AUDIENCE])))
     assert result.action == "success"
+    wrong = run_strategy(strategy, request=bearer(token(iss="https://b.test/")))
+    assert wrong.challenge == described("The token's issuer is not accepted")
+    missing = run_strategy(strategy, request=bearer(token(iss=None)))
+    assert missing.challenge == described("The token is missing the iss claim")
 
 
 def test_leeway_accepts_a_token_that_expired_moments_ago() -> None:
@@ -264,7 +268,8 @@ def test_a_header_read_leniently_is_still_checked_strictly_by_decode() -> None:
     strategy = JWTStrategy(verify, key=public_pem(rsa_key()), algorithms=["RS256", "RS512"], audience=AUDIENCE)
     assert run_strategy(strategy, request=bearer(value)).action == "success"
     result = run_strategy(strategy, request=bearer(header + "~." + rest))
-    assert result.challenge == described("The token is malformed")
+    # PyJWT >= 2.10 refuses the junk itself; older ones decode around it and the signature fails.
+    assert result.challenge in (described("The token is malformed"), described("The token's signature is invalid"))
 
 
 def test_made_up_headers_never_grow_the_header_memo_past_its_bound() -> None:

@@ -219,7 +219,11 @@ class JWTStrategy(Strategy):
         self._extractors: Final = tuple(extract)
         self._verify: Final = verify
         self._pass_request: Final = pass_request
-        self._decoder: Final = jwt.PyJWT({"require": list(self.require)})
+        # Several issuers are checked here: PyJWT < 2.9 compares ``iss`` with one string only.
+        self._issuers: Final = self.issuer if isinstance(self.issuer, tuple) else None
+        self._one_issuer: Final = self.issuer if isinstance(self.issuer, str) else None
+        required = list(self.require) + (["iss"] if self._issuers and "iss" not in self.require else [])
+        self._decoder: Final = jwt.PyJWT({"require": required})
         self._missing: Final = bearer_challenge(self.realm)
         self._challenges: Final = {
             reason: invalid_token(self.realm, reason)
@@ -285,7 +289,7 @@ class JWTStrategy(Strategy):
         found = self._keys.cached_key(kid, alg)
         if found is None:
             return self._with_fetched_key(request, token, kid, alg)
-        return self._check(request, token, found, alg)
+        return self._check(request, token, found.key, alg)  # the bare key: PyJWT < 2.9 takes no PyJWK
 
     async def _with_fetched_key(self, request: Request, token: str, kid: str | None, alg: str) -> None:
         """The slow path: the cache cannot answer, so the key set may fetch (off the event loop)."""
@@ -295,17 +299,20 @@ class JWTStrategy(Strategy):
         except UnknownKeyError:
             self._invalid(UNKNOWN_KEY)
             return
-        chained = self._check(request, token, key, alg)
+        chained = self._check(request, token, key.key, alg)
         if chained is not None:
             await chained
 
     def _check(self, request: Request, token: str, key: Any, alg: str) -> None | Awaitable[None]:
         try:
             claims = self._decoder.decode(
-                token, key, algorithms=[alg], issuer=self.issuer, audience=self.audience, leeway=self.leeway
+                token, key, algorithms=[alg], issuer=self._one_issuer, audience=self.audience, leeway=self.leeway
             )
         except jwt.PyJWTError as exc:
             self._invalid(failed_check(exc))
+            return None
+        if self._issuers is not None and claims.get("iss") not in self._issuers:
+            self._invalid(BAD_ISSUER)
             return None
 
         def verified(result: tuple[Any, Any]) -> None:

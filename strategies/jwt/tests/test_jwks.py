@@ -345,3 +345,20 @@ def test_repr_names_the_set_without_its_query() -> None:
     assert repr(JWKS("https://issuer.test/jwks?tenant=x")) == (
         "JWKS('https://issuer.test/jwks', ttl=300.0, min_refetch_interval=10.0)"
     )
+
+
+def test_a_huge_document_from_a_custom_transport_is_refused() -> None:
+    keys = JWKS("https://issuer.test/jwks", fetch=lambda url: b" " * (2 * 1024 * 1024))
+    with pytest.raises(JWKSError, match="larger than"):
+        keys.get_key("a", "RS256")
+
+
+def test_an_unknown_key_error_shortens_a_long_kid_in_its_message() -> None:
+    error = UnknownKeyError("k" * 10000, "RS256")
+    assert len(str(error)) < 200 and error.kid == "k" * 10000
+
+
+def test_two_keys_with_the_same_kid_and_family_are_ambiguous(jwks_server: JWKSServer) -> None:
+    jwks_server.publish(public_jwk(rsa_key("a"), "same"), public_jwk(rsa_key("b"), "same"))
+    with pytest.raises(UnknownKeyError):
+        JWKS(jwks_server.url).get_key("same", "RS256")

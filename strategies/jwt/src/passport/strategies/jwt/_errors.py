@@ -52,7 +52,8 @@ class UnknownKeyError(JWTError):
     """
 
     def __init__(self, kid: str | None, alg: str) -> None:
-        super().__init__(f"no key for kid={kid!r} and alg={alg!r}")
+        shown = kid if kid is None or len(kid) <= 64 else kid[:64] + "..."  # a kid is the client's text
+        super().__init__(f"no key for kid={shown!r} and alg={alg!r}")
         self.kid = kid
         self.alg = alg
 

@@ -44,6 +44,7 @@ Fetch = Callable[[str], "bytes | Awaitable[bytes]"]
 """A JWKS transport: ``fetch(url)`` returns the body, ``def`` or ``async def``; raises on failure."""
 
 _WAIT_LIMIT: Final = 60.0  # seconds a lookup waits for another's fetch before giving up
+_MAX_DOCUMENT: Final = 1024 * 1024  # also for transports that do not cap their bodies
 
 
 @final
@@ -273,6 +274,8 @@ class JWKS:
     def _install(self, body: Any) -> None:
         if not isinstance(body, bytes | bytearray | str):
             raise TypeError(f"fetch returned a {type(body).__name__}, not bytes")
+        if len(body) > _MAX_DOCUMENT:
+            raise JWKSError(f"the JWKS is larger than {_MAX_DOCUMENT} bytes", self._where)
         try:
             keys = usable_keys(json.loads(body), self.max_keys)
         except (ValueError, RecursionError) as exc:

@@ -142,6 +142,7 @@ class HTTPFetch:
         watchdog.start()
         conn: http.client.HTTPConnection | None = None
         try:
+            # Name resolution is the one step the watchdog cannot cut (getaddrinfo blocks in C).
             sock = socket.create_connection((host, port), timeout=self.timeout)
             watchdog.watch(sock)
             if tls:

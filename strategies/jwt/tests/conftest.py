@@ -30,6 +30,8 @@ class JWKSServer:
     hits: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
     gate: threading.Event = field(default_factory=threading.Event)
+    trickle_ended: threading.Event = field(default_factory=threading.Event)
+    trickle_outcome: str = ""  # "cut" (the client hung up) or "complete"
 
     @property
     def url(self) -> str:
@@ -83,14 +85,17 @@ def _handler(server: JWKSServer) -> type[BaseHTTPRequestHandler]:
                 return
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
-            if mode == "trickle":  # one byte at a time: every read succeeds, the whole never ends
+            if mode == "trickle":  # one byte at a time: every read succeeds, the whole takes minutes
+                server.trickle_outcome = "complete"
                 try:
                     for byte in body:
                         self.wfile.write(bytes([byte]))
                         self.wfile.flush()
                         time.sleep(0.05)
                 except OSError:
-                    pass
+                    server.trickle_outcome = "cut"
+                finally:
+                    server.trickle_ended.set()
                 return
             self.wfile.write(body)
 

@@ -7,6 +7,7 @@ import ipaddress
 import json
 import ssl
 import threading
+import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler
 from http.server import ThreadingHTTPServer
@@ -38,6 +39,8 @@ def test_a_trickling_server_is_cut_at_the_deadline(jwks_server: JWKSServer) -> N
     jwks_server.mode = "trickle"
     with pytest.raises(JWKSError, match=r"took longer than 0.3s"):
         HTTPFetch(timeout=0.3)(jwks_server.url)
+    assert jwks_server.trickle_ended.wait(30)
+    assert jwks_server.trickle_outcome == "cut"  # the client hung up; it did not read to the end
 
 
 def test_a_silent_server_is_cut_at_the_deadline(jwks_server: JWKSServer) -> None:
@@ -127,9 +130,14 @@ def tls_files(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, str]:
     return str(cert_file), str(key_file)
 
 
+TRICKLE: dict[str, Any] = {}
+
+
 @pytest.fixture
 def tls_url(tls_files: tuple[str, str]) -> Iterator[str]:
     body = json.dumps({"keys": [public_jwk(rsa_key(), "tls")]}).encode()
+    TRICKLE.clear()
+    TRICKLE["ended"] = threading.Event()
 
     class Handler(BaseHTTPRequestHandler):
         def log_message(self, format: str, *args: Any) -> None:
@@ -139,7 +147,19 @@ def tls_url(tls_files: tuple[str, str]) -> Iterator[str]:
             self.send_response(200)
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
-            self.wfile.write(body)
+            if self.path != "/trickle":
+                self.wfile.write(body)
+                return
+            TRICKLE["outcome"] = "complete"
+            try:  # one encrypted byte at a time: the deadline must cut through TLS too
+                for byte in body:
+                    self.wfile.write(bytes([byte]))
+                    self.wfile.flush()
+                    time.sleep(0.05)
+            except OSError:
+                TRICKLE["outcome"] = "cut"
+            finally:
+                TRICKLE["ended"].set()
 
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
@@ -163,3 +183,11 @@ def test_https_works_with_a_trusted_ca(tls_url: str, tls_files: tuple[str, str])
     context = ssl.create_default_context(cafile=tls_files[0])
     keys = JWKS(tls_url, fetch=HTTPFetch(ssl_context=context))
     assert keys.get_key("tls", "RS256").key_id == "tls"
+
+
+def test_a_trickle_over_tls_is_cut_at_the_deadline(tls_url: str, tls_files: tuple[str, str]) -> None:
+    context = ssl.create_default_context(cafile=tls_files[0])
+    with pytest.raises(JWKSError, match=r"took longer than 0.3s"):
+        HTTPFetch(timeout=0.3, ssl_context=context)(tls_url.replace("/jwks.json", "/trickle"))
+    assert TRICKLE["ended"].wait(60)
+    assert TRICKLE["outcome"] == "cut"

@@ -57,7 +57,12 @@ def safe_url(url: str) -> str:
 
 
 class _Watchdog:
-    """Shuts a socket down when the deadline passes; ``expired`` says whether it did."""
+    """Shuts a connection down when the deadline passes; ``expired`` says whether it did.
+
+    It keeps a duplicate of the socket (``sock.dup()``): TLS wrapping detaches the original
+    socket object, but a shutdown through any descriptor of the connection ends it, handshake
+    and encrypted reads included.
+    """
 
     def __init__(self, seconds: float) -> None:
         self.expired = False
@@ -71,9 +76,9 @@ class _Watchdog:
 
     def watch(self, sock: socket.socket) -> None:
         with self._lock:
-            self._sock = sock
+            self._sock = sock.dup()
             if self.expired:
-                _shutdown(sock)
+                _shutdown(self._sock)
 
     def _expire(self) -> None:
         with self._lock:
@@ -83,6 +88,10 @@ class _Watchdog:
 
     def stop(self) -> None:
         self._timer.cancel()
+        with self._lock:
+            if self._sock is not None:
+                self._sock.close()
+                self._sock = None
 
 
 def _shutdown(sock: socket.socket) -> None:

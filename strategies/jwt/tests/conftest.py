@@ -32,6 +32,7 @@ class JWKSServer:
     gate: threading.Event = field(default_factory=threading.Event)
     trickle_ended: threading.Event = field(default_factory=threading.Event)
     trickle_outcome: str = ""  # "cut" (the client hung up) or "complete"
+    gate_opened: list[bool] = field(default_factory=list)  # per held answer: opened (True) or timed out
 
     @property
     def url(self) -> str:
@@ -54,7 +55,7 @@ def _handler(server: JWKSServer) -> type[BaseHTTPRequestHandler]:
             mode = server.mode
             body = json.dumps({"keys": server.keys}).encode()
             if mode == "slow":  # holds the answer until the test opens the gate
-                server.gate.wait(10)
+                server.gate_opened.append(server.gate.wait(10))
             if mode == "redirect":
                 self.send_response(302)
                 self.send_header("Location", server.base + "/elsewhere")

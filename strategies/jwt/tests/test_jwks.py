@@ -243,6 +243,7 @@ def test_concurrent_threads_share_one_fetch(jwks_server: JWKSServer) -> None:
         thread.join()
     assert results == ["success"] * 16
     assert jwks_server.hits == 1
+    assert jwks_server.gate_opened == [True]
 
 
 async def test_concurrent_tasks_share_one_fetch_and_the_loop_stays_free(jwks_server: JWKSServer) -> None:
@@ -257,6 +258,7 @@ async def test_concurrent_tasks_share_one_fetch_and_the_loop_stays_free(jwks_ser
     results = await asyncio.gather(*tasks)
     assert [r.action for r in results] == ["success"] * 32
     assert jwks_server.hits == 1
+    assert jwks_server.gate_opened == [True]  # opened by this loop while the fetch was in flight
 
 
 async def test_an_async_transport_is_awaited() -> None:

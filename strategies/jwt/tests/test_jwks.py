@@ -364,3 +364,12 @@ def test_two_keys_with_the_same_kid_and_family_are_ambiguous(jwks_server: JWKSSe
     jwks_server.publish(public_jwk(rsa_key("a"), "same"), public_jwk(rsa_key("b"), "same"))
     with pytest.raises(UnknownKeyError):
         JWKS(jwks_server.url).get_key("same", "RS256")
+
+
+def test_a_jwk_whose_alg_contradicts_its_curve_is_not_used(jwks_server: JWKSServer) -> None:
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    p384 = ec.generate_private_key(ec.SECP384R1())
+    jwks_server.publish(public_jwk(p384, "e", alg="ES256"))
+    with pytest.raises(UnknownKeyError):
+        JWKS(jwks_server.url).get_key("e", "ES256")

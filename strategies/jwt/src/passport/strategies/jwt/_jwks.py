@@ -32,6 +32,7 @@ from passport.core import call_function
 from ._algorithms import ASYMMETRIC
 from ._algorithms import RSA_MIN_BITS
 from ._algorithms import jwk_fits
+from ._algorithms import key_fits
 from ._errors import JWKSError
 from ._errors import UnknownKeyError
 from ._transport import HTTPFetch
@@ -75,6 +76,8 @@ def _build(jwk: Mapping[str, Any], alg: str) -> jwt.PyJWK | None:
     try:
         key = jwt.PyJWK(dict(jwk), algorithm=alg)
     except (jwt.PyJWTError, ValueError, TypeError):
+        return None
+    if not key_fits(key.key, alg):  # an "alg" that contradicts the key's own curve or type
         return None
     if isinstance(key.key, rsa.RSAPublicKey) and key.key.key_size < RSA_MIN_BITS:
         return None

@@ -119,8 +119,9 @@ class JWKS:
     ``get_key(kid, alg)`` (blocking; for sync code and worker threads) and ``await
     aget_key(kid, alg)`` (never blocks the event loop) return the :class:`jwt.PyJWK` that checks a
     token with that ``kid`` header (``None``: a token without one, which only a set with a single
-    fitting key can check) and ``alg`` header, bound to that algorithm: pass it to
-    ``jwt.decode(token, key, algorithms=[alg])``. ``cached_key(kid, alg)`` answers from the cache
+    fitting key can check) and ``alg`` header, built for that algorithm: pass its ``.key`` to
+    ``jwt.decode(token, key.key, algorithms=[alg])`` (PyJWT before 2.9 takes no ``PyJWK``), and
+    use ``key.Algorithm`` for hashes such as OpenID Connect's ``at_hash``. ``cached_key(kid, alg)`` answers from the cache
     only and never does I/O. A fitting key is one of the family of ``alg`` (RSA for RS*/PS*, EC
     of the right curve for ES*, OKP for EdDSA) whose own ``alg``, if it names one, is ``alg``.
 

@@ -373,3 +373,21 @@ def test_a_jwk_whose_alg_contradicts_its_curve_is_not_used(jwks_server: JWKSServ
     jwks_server.publish(public_jwk(p384, "e", alg="ES256"))
     with pytest.raises(UnknownKeyError):
         JWKS(jwks_server.url).get_key("e", "ES256")
+
+
+@pytest.mark.parametrize(
+    "document",
+    [b"[" * 100_000, b'{"keys": {"a": 1}}', b"[]", b'"keys"', b"\xff\xfe"],
+    ids=["deep nesting", "keys not a list", "a list", "a string", "not utf-8"],
+)
+def test_a_document_that_is_not_a_jwks_is_refused(document: bytes) -> None:
+    keys = JWKS("https://issuer.test/jwks", fetch=lambda url: document)
+    with pytest.raises(JWKSError, match="not a usable key set"):
+        keys.get_key("a", "RS256")
+
+
+def test_entries_that_are_not_objects_are_skipped() -> None:
+    import json
+
+    document = json.dumps({"keys": [1, "x", None, [], public_jwk(rsa_key("a"), "a")]})
+    assert JWKS("https://issuer.test/jwks", fetch=lambda url: document).get_key("a", "RS256").key_id == "a"

@@ -121,9 +121,10 @@ class JWKS:
     token with that ``kid`` header (``None``: a token without one, which only a set with a single
     fitting key can check) and ``alg`` header, built for that algorithm: pass its ``.key`` to
     ``jwt.decode(token, key.key, algorithms=[alg])`` (PyJWT before 2.9 takes no ``PyJWK``), and
-    use ``key.Algorithm`` for hashes such as OpenID Connect's ``at_hash``. ``cached_key(kid, alg)`` answers from the cache
-    only and never does I/O. A fitting key is one of the family of ``alg`` (RSA for RS*/PS*, EC
-    of the right curve for ES*, OKP for EdDSA) whose own ``alg``, if it names one, is ``alg``.
+    use ``key.Algorithm`` for hashes such as OpenID Connect's ``at_hash``. ``cached_key(kid,
+    alg)`` answers from the cache only and never does I/O. A fitting key is one of the family
+    of ``alg`` (RSA for RS*/PS*, EC of the right curve for ES*, OKP for EdDSA) whose own
+    ``alg``, if it names one, is ``alg``.
 
     The set is fetched on the first lookup, again when it is older than ``ttl``, and again when
     a token names a key it lacks (a key rotation), but never twice within

@@ -44,7 +44,17 @@ INSTALL: dict[str, list[str]] = {
     "local": ["-e", "core", "-e", "strategy-runner", "-e", "strategies/local[test]"],
     "apikey": ["-e", "core", "-e", "strategy-runner", "-e", "strategies/apikey[test]"],
     "oauth2": ["-e", "core", "-e", "strategy-runner", "-e", "strategies/oauth2[test]"],
-    "jwt": ["-e", "core[flask,starlette]", "-e", "strategy-runner", "-e", "strategies/jwt[test]"],
+    # The chain tests put JWTStrategy beside apikey's BearerStrategy, which reads the same header.
+    "jwt": [
+        "-e",
+        "core[flask,starlette]",
+        "-e",
+        "strategy-runner",
+        "-e",
+        "strategies/apikey",
+        "-e",
+        "strategies/jwt[test]",
+    ],
     "audit": ["-e", "core[flask]", "-e", "strategy-runner", "-e", "plugins/audit[test]"],
     "demo": ["-e", "core[flask,starlette]", "-e", "strategy-runner", *STRATEGIES, "-e", "demo[test]"],
 }

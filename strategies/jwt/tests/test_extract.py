@@ -126,6 +126,8 @@ def test_extractors_have_readable_reprs() -> None:
         ([body_field("t"), bearer_header()], {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}),
         (cookie("jwt"), {"type": "apiKey", "in": "cookie", "name": "jwt"}),
         (header("X-Token"), {"type": "apiKey", "in": "header", "name": "X-Token"}),
+        (header("Authorization", scheme="JWT"), {"type": "http", "scheme": "JWT"}),
+        (header("Authorization", scheme="Bearer"), {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}),
         (query_param("t"), {"type": "apiKey", "in": "query", "name": "t"}),
         (body_field("t"), None),
     ],

@@ -27,6 +27,15 @@ class Extractor(Protocol):
     def __call__(self, request: Request, /) -> object: ...
 
 
+def _header_scheme(name: str, scheme: str | None) -> dict[str, str]:
+    """OpenAPI's view of a header: an ``http`` scheme for ``Authorization: <scheme>``, else an API key."""
+    if name.lower() == "authorization" and scheme is not None:
+        if scheme.lower() == "bearer":
+            return dict(BEARER_OPENAPI)
+        return {"type": "http", "scheme": scheme}
+    return {"type": "apiKey", "in": "header", "name": name}
+
+
 def _check_name(option: str, value: Any) -> str:
     if type(value) is not str or not value or not (value.isascii() and value.isprintable()):
         raise TypeError(f"{option} must be a non-empty printable ASCII string, got {value!r}")
@@ -61,7 +70,7 @@ class _Header:
         self.name: Final = _check_name("header name", name)
         self.scheme: Final = None if scheme is None else _check_name("scheme", scheme)
         self._prefix: Final = None if scheme is None else scheme.lower() + " "
-        self.openapi_scheme: Final = {"type": "apiKey", "in": "header", "name": name}
+        self.openapi_scheme: Final = _header_scheme(name, scheme)
 
     def __call__(self, request: Request) -> object:
         value = request.headers.get(self.name)

@@ -391,3 +391,20 @@ def test_entries_that_are_not_objects_are_skipped() -> None:
 
     document = json.dumps({"keys": [1, "x", None, [], public_jwk(rsa_key("a"), "a")]})
     assert JWKS("https://issuer.test/jwks", fetch=lambda url: document).get_key("a", "RS256").key_id == "a"
+
+
+async def test_a_cancelled_fetch_releases_the_lookups_waiting_for_it(jwks_server: JWKSServer) -> None:
+    jwks_server.publish(public_jwk(rsa_key("a"), "a"))
+    jwks_server.mode = "slow"
+    keys = JWKS(jwks_server.url)
+    fetcher = asyncio.create_task(keys.aget_key("a", "RS256"))
+    while jwks_server.hits == 0:
+        await asyncio.sleep(0.01)
+    waiter = asyncio.create_task(keys.aget_key("a", "RS256"))
+    await asyncio.sleep(0.05)
+    fetcher.cancel()
+    with pytest.raises(JWKSError, match="has not been fetched yet"):  # released, not timed out
+        await waiter
+    with pytest.raises(asyncio.CancelledError):
+        await fetcher
+    jwks_server.gate.set()

@@ -204,13 +204,7 @@ class JWKS:
         _refuse_running_loop("get_key")
         action, future = self._plan()
         if action == "fetch":
-            try:
-                body = _resolved(call_function(self._fetch, self.url))
-                self._install(body)
-            except Exception as exc:  # any transport failure keeps the old keys
-                self._failed(exc)
-            finally:
-                self._finish(future)
+            self._fetch_now(future)
         elif action == "wait":
             try:
                 future.result(timeout=_WAIT_LIMIT)
@@ -225,13 +219,7 @@ class JWKS:
             return key
         action, future = self._plan()
         if action == "fetch":
-            try:
-                body = await call_function(self._fetch, self.url)
-                self._install(body)
-            except Exception as exc:  # any transport failure keeps the old keys
-                self._failed(exc)
-            finally:  # also when the awaiting task is cancelled: waiters must not hang
-                self._finish(future)
+            await self._afetch_now(future)
         elif action == "wait":
             try:
                 await asyncio.wait_for(asyncio.shield(asyncio.wrap_future(future)), _WAIT_LIMIT)
@@ -244,23 +232,29 @@ class JWKS:
         _refuse_running_loop("refresh")
         action, future = self._plan()
         if action == "fetch":
-            try:
-                self._install(_resolved(call_function(self._fetch, self.url)))
-            except Exception as exc:  # any transport failure keeps the old keys
-                self._failed(exc)
-            finally:
-                self._finish(future)
+            self._fetch_now(future)
 
     async def arefresh(self) -> None:
         """:meth:`refresh` for async code."""
         action, future = self._plan()
         if action == "fetch":
-            try:
-                self._install(await call_function(self._fetch, self.url))
-            except Exception as exc:  # any transport failure keeps the old keys
-                self._failed(exc)
-            finally:
-                self._finish(future)
+            await self._afetch_now(future)
+
+    def _fetch_now(self, future: concurrent.futures.Future[None]) -> None:
+        try:
+            self._install(_resolved(call_function(self._fetch, self.url)))
+        except Exception as exc:  # any transport failure keeps the old keys
+            self._failed(exc)
+        finally:
+            self._finish(future)
+
+    async def _afetch_now(self, future: concurrent.futures.Future[None]) -> None:
+        try:
+            self._install(await call_function(self._fetch, self.url))
+        except Exception as exc:  # any transport failure keeps the old keys
+            self._failed(exc)
+        finally:  # also when the awaiting task is cancelled: waiters must not hang
+            self._finish(future)
 
     # -- the shared steps of both drivers ------------------------------------------------------
 

@@ -20,6 +20,8 @@ from typing import final
 from urllib.parse import urlsplit
 
 from ._errors import JWKSError
+from ._proxy import open_tunnel
+from ._proxy import parse_proxy
 from ._version import __version__
 
 USER_AGENT: Final = f"passport-strategy-jwt/{__version__}"
@@ -106,16 +108,24 @@ class HTTPFetch:
     """Fetch a JWKS document over HTTPS with an overall deadline and a size cap (blocking).
 
     The key set calls it through ``passport.core.call_function``, so async apps run it in a
-    worker thread and never block their event loop. It sends no cookies or credentials and
-    reads no proxy settings: behind an egress proxy, give the key set a ``fetch`` of your own.
+    worker thread and never block their event loop. It sends no cookies or credentials and reads
+    no environment settings: an egress proxy is named explicitly.
 
-    :param timeout: seconds for the whole exchange (connect, TLS, headers, body).
+    :param timeout: seconds for the whole exchange (connect, proxy, TLS, headers, body).
     :param max_bytes: the largest body accepted; key sets are a few kilobytes.
     :param ssl_context: the TLS context (a private CA in tests); certificates are always verified.
+    :param proxy: ``http://[user:password@]host:port`` of an egress proxy: ``https`` key sets
+        are fetched through a CONNECT tunnel, still verified end to end (plain ``http``, only
+        allowed on loopback hosts, never goes through it).
     """
 
     def __init__(
-        self, *, timeout: float = 5.0, max_bytes: int = 256 * 1024, ssl_context: ssl.SSLContext | None = None
+        self,
+        *,
+        timeout: float = 5.0,
+        max_bytes: int = 256 * 1024,
+        ssl_context: ssl.SSLContext | None = None,
+        proxy: str | None = None,
     ) -> None:
         if isinstance(timeout, bool) or not isinstance(timeout, int | float) or not 0 < timeout <= 60:
             raise ValueError(f"timeout must be a number of seconds in (0, 60], got {timeout!r}")
@@ -130,9 +140,11 @@ class HTTPFetch:
         self.timeout: Final = float(timeout)
         self.max_bytes: Final = max_bytes
         self._context: Final = ssl_context or ssl.create_default_context()
+        self._proxy: Final = None if proxy is None else parse_proxy(proxy)
 
     def __repr__(self) -> str:
-        return f"HTTPFetch(timeout={self.timeout!r}, max_bytes={self.max_bytes!r})"
+        proxy = "" if self._proxy is None else f", proxy={self._proxy!r}"
+        return f"HTTPFetch(timeout={self.timeout!r}, max_bytes={self.max_bytes!r}{proxy})"
 
     def __call__(self, url: str) -> bytes:
         """GET ``url`` and return the body of its 200 answer.
@@ -150,10 +162,15 @@ class HTTPFetch:
         watchdog = _Watchdog(self.timeout)
         watchdog.start()
         conn: http.client.HTTPConnection | None = None
+        sock: socket.socket | None = None
         try:
             # Name resolution is the one step the watchdog cannot cut (getaddrinfo blocks in C).
-            sock = socket.create_connection((host, port), timeout=self.timeout)
+            tunnel = self._proxy if tls else None
+            peer = (host, port) if tunnel is None else (tunnel.host, tunnel.port)
+            sock = socket.create_connection(peer, timeout=self.timeout)
             watchdog.watch(sock)
+            if tunnel is not None:
+                open_tunnel(sock, host, port, tunnel, USER_AGENT, where)
             if tls:
                 sock = self._context.wrap_socket(sock, server_hostname=host)
             conn = http.client.HTTPConnection(host, port, timeout=self.timeout)
@@ -166,7 +183,9 @@ class HTTPFetch:
             if response.status != 200:
                 raise JWKSError(f"the JWKS answered with status {response.status}", where)
             body = self._read(response, where)
-        except JWKSError:
+        except JWKSError as exc:
+            if watchdog.expired:  # the watchdog's shutdown is what the reader saw ("closed")
+                raise JWKSError(f"fetching the JWKS took longer than {self.timeout:g}s", where) from exc
             raise
         except (OSError, http.client.HTTPException, ValueError) as exc:
             if watchdog.expired or isinstance(exc, TimeoutError):
@@ -177,6 +196,8 @@ class HTTPFetch:
             watchdog.stop()
             if conn is not None:
                 conn.close()
+            elif sock is not None:  # failed before HTTP started (proxy refused, TLS failed)
+                sock.close()
         if watchdog.expired:  # a close-delimited body cut by the watchdog ends like a complete one
             raise JWKSError(f"fetching the JWKS took longer than {self.timeout:g}s", where)
         return body

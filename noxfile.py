@@ -23,6 +23,7 @@ PACKAGES: dict[str, str] = {
     "apikey": "strategies/apikey",
     "oauth2": "strategies/oauth2",
     "github": "strategies/github",
+    "jwt": "strategies/jwt",
     "audit": "plugins/audit",
     "demo": "demo",  # the runnable demo app (package passport_demo, outside the passport namespace)
 }
@@ -45,6 +46,17 @@ INSTALL: dict[str, list[str]] = {
     "apikey": ["-e", "core", "-e", "strategy-runner", "-e", "strategies/apikey[test]"],
     "oauth2": ["-e", "core", "-e", "strategy-runner", "-e", "strategies/oauth2[test]"],
     "github": ["-e", "core", "-e", "strategy-runner", "-e", "strategies/oauth2", "-e", "strategies/github[test]"],
+    # The chain tests put JWTStrategy beside apikey's BearerStrategy, which reads the same header.
+    "jwt": [
+        "-e",
+        "core[flask,starlette]",
+        "-e",
+        "strategy-runner",
+        "-e",
+        "strategies/apikey",
+        "-e",
+        "strategies/jwt[test]",
+    ],
     "audit": ["-e", "core[flask]", "-e", "strategy-runner", "-e", "plugins/audit[test]"],
     "demo": ["-e", "core[flask,starlette]", "-e", "strategy-runner", *STRATEGIES, "-e", "demo[test]"],
 }

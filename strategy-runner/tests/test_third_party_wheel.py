@@ -219,7 +219,8 @@ def test_the_template_is_the_scaffold_output_for_example(tmp_path):
     from passport.core._cli import main
 
     assert main(["new", "strategy", "example", "--directory", str(tmp_path / "example")]) == 0
-    written = {p.relative_to(tmp_path / "example"): p.read_bytes() for p in (tmp_path / "example").rglob("*") if p.is_file()}
+    out = tmp_path / "example"
+    written = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
     kept = {
         p.relative_to(TEMPLATE): p.read_bytes()
         for p in TEMPLATE.rglob("*")

@@ -10,12 +10,12 @@ from passport.core import Passport
 from passport.core import StrategyError
 from passport.core import available_strategies
 from passport.core import load_strategy
+from passport.strategies.example import ExampleError
+from passport.strategies.example import ExampleStrategy
 from passport.strategy_runner import arun_strategy
 from passport.strategy_runner import check_strategy
 from passport.strategy_runner import make_request
 from passport.strategy_runner import run_strategy
-from passport.strategies.example import ExampleStrategy
-from passport.strategies.example import ExampleError
 
 TOKEN = "tok-0123456789"
 ANN = {"id": "ann"}

@@ -110,7 +110,8 @@ def _new_strategy(name: str, directory: str | None, class_name: str | None, out:
         f"Wrote {names.distribution} ({names.package}:{names.class_name}) in {root}\n"
         "Next, in a virtual environment:\n"
         f"  cd {root}\n"
-        '  pip install -e ".[test]"    # from a passport checkout: pip install -e <passport>/core -e <passport>/strategy-runner first\n'
+        '  pip install -e ".[test]"\n'
+        "  (from a passport checkout: pip install -e <passport>/core -e <passport>/strategy-runner first)\n"
         "  pytest\n"
     )
     return EXIT_OK

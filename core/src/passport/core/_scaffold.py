@@ -141,12 +141,12 @@ def render(names: StrategyNames) -> dict[str, str]:
         "error": names.prefix + "Error",
         "core_range": core_range(),
     }
-    return {
-        Template(path).substitute(values): Template(text).substitute(values) for path, text in FILES.items()
-    }
+    return {Template(path).substitute(values): Template(text).substitute(values) for path, text in FILES.items()}
 
 
-def write_strategy(name: str, directory: pathlib.Path | str | None = None, *, class_name: str | None = None) -> pathlib.Path:
+def write_strategy(
+    name: str, directory: pathlib.Path | str | None = None, *, class_name: str | None = None
+) -> pathlib.Path:
     """Write a new strategy distribution and return its folder.
 
     :param name: the strategy's entry point name, e.g. ``"hmac"``.

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Final
 
-_PYPROJECT = r'''# Written by `passport new strategy ${name}`. The distribution is ${distribution}, the import
+_PYPROJECT = r"""# Written by `passport new strategy ${name}`. The distribution is ${distribution}, the import
 # path ${package}, and the entry point name is the strategy's default name.
 
 [build-system]
@@ -63,9 +63,9 @@ filterwarnings = [
 asyncio_mode = "auto"
 asyncio_default_fixture_loop_scope = "function"
 testpaths = ["tests"]
-'''
+"""
 
-_README = r'''# ${distribution}
+_README = r"""# ${distribution}
 
 ${prefix} token login for [passport for Python](https://pypi.org/project/passport-core/):
 `${cls}` authenticates a request by a token in the `X-${prefix}-Token` header.
@@ -102,7 +102,16 @@ token store is unavailable: every adapter answers 503, never a 500, and the mess
 
 ```sh
 python -m venv .venv && . .venv/bin/activate
-pip install -e ".[test]"   # from a passport checkout instead: first pip install -e <passport>/core -e <passport>/strategy-runner
+pip install -e ".[test]"
+pytest
+```
+
+Before passport-core and passport-strategy-runner are on your package index (or to develop
+against an unreleased core), install them from a passport checkout first:
+
+```sh
+pip install -e path/to/passport/core -e path/to/passport/strategy-runner
+pip install -e ".[test]"
 pytest
 ```
 
@@ -114,9 +123,9 @@ passport-core ${core_range} · Python >= 3.11
 
 - [Writing a passport strategy](https://github.com/passport-python/passport/blob/main/docs/authoring.md)
 - [Changelog](CHANGELOG.md)
-'''
+"""
 
-_CHANGELOG = r'''# Changelog
+_CHANGELOG = r"""# Changelog
 
 Releases of ${distribution}, newest first (tags `${distribution}-v<version>`).
 
@@ -124,9 +133,9 @@ Releases of ${distribution}, newest first (tags `${distribution}-v<version>`).
 
 - First release: `${cls}` reads a token from the `X-${prefix}-Token` header; `${error}` for an
   unavailable token store (answered 503).
-'''
+"""
 
-_LICENSE = r'''MIT License
+_LICENSE = r"""MIT License
 
 Copyright (c) 2026 The ${distribution} authors
 
@@ -147,12 +156,12 @@ AUTHORS OR COPYRIGHT HOLDERS BE LIABLE FOR ANY CLAIM, DAMAGES OR OTHER
 LIABILITY, WHETHER IN AN ACTION OF CONTRACT, TORT OR OTHERWISE, ARISING FROM,
 OUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS IN THE
 SOFTWARE.
-'''
+"""
 
 _PY_TYPED = ""
 
-_VERSION_PY = r'''__version__ = "0.1.0"
-'''
+_VERSION_PY = r"""__version__ = "0.1.0"
+"""
 
 _INIT_PY = r'''"""${prefix} token login for passport: ``${cls}`` reads a token from a request header.
 
@@ -175,7 +184,7 @@ from ._errors import ${error}
 from ._strategy import ${cls}
 from ._version import __version__
 
-__all__ = ["${cls}", "${error}", "__version__"]
+__all__ = ["${error}", "${cls}", "__version__"]
 
 ${cls}.__module__ = "${package}"
 ${error}.__module__ = "${package}"
@@ -301,12 +310,12 @@ from passport.core import Passport
 from passport.core import StrategyError
 from passport.core import available_strategies
 from passport.core import load_strategy
+from ${package} import ${error}
+from ${package} import ${cls}
 from passport.strategy_runner import arun_strategy
 from passport.strategy_runner import check_strategy
 from passport.strategy_runner import make_request
 from passport.strategy_runner import run_strategy
-from ${package} import ${cls}
-from ${package} import ${error}
 
 TOKEN = "tok-0123456789"
 ANN = {"id": "ann"}
@@ -400,14 +409,14 @@ def test_the_installed_distribution_is_discoverable_by_name() -> None:
 '''
 
 FILES: Final[Mapping[str, str]] = {
-    'pyproject.toml': _PYPROJECT,
-    'README.md': _README,
-    'CHANGELOG.md': _CHANGELOG,
-    'LICENSE': _LICENSE,
-    'src/passport/strategies/${name}/py.typed': _PY_TYPED,
-    'src/passport/strategies/${name}/_version.py': _VERSION_PY,
-    'src/passport/strategies/${name}/__init__.py': _INIT_PY,
-    'src/passport/strategies/${name}/_errors.py': _ERRORS_PY,
-    'src/passport/strategies/${name}/_strategy.py': _STRATEGY_PY,
-    'tests/test_strategy.py': _TEST_STRATEGY_PY,
+    "pyproject.toml": _PYPROJECT,
+    "README.md": _README,
+    "CHANGELOG.md": _CHANGELOG,
+    "LICENSE": _LICENSE,
+    "src/passport/strategies/${name}/py.typed": _PY_TYPED,
+    "src/passport/strategies/${name}/_version.py": _VERSION_PY,
+    "src/passport/strategies/${name}/__init__.py": _INIT_PY,
+    "src/passport/strategies/${name}/_errors.py": _ERRORS_PY,
+    "src/passport/strategies/${name}/_strategy.py": _STRATEGY_PY,
+    "tests/test_strategy.py": _TEST_STRATEGY_PY,
 }

@@ -19,7 +19,7 @@ from ._errors import ExampleError
 from ._strategy import ExampleStrategy
 from ._version import __version__
 
-__all__ = ["ExampleStrategy", "ExampleError", "__version__"]
+__all__ = ["ExampleError", "ExampleStrategy", "__version__"]
 
 ExampleStrategy.__module__ = "passport.strategies.example"
 ExampleError.__module__ = "passport.strategies.example"

@@ -121,7 +121,7 @@ passport-core ${core_range} · Python >= 3.11
 
 ## Links
 
-- [Writing a passport strategy](https://github.com/passport-python/passport/blob/main/docs/authoring.md)
+- Writing a passport strategy: `docs/authoring.md` in the passport repository
 - [Changelog](CHANGELOG.md)
 """
 

@@ -522,7 +522,7 @@ class Signed(Strategy):
 
     name = "sig"
 
-    def authenticate(self, request, options):
+    def authenticate(self, request: Any, options: Any) -> None:
         header = request.headers.get("Authorization", "")
         if not header.startswith("Sig "):
             return self.fail('Sig realm="api"')  # "not my header": every default hostile request ends here
@@ -563,7 +563,7 @@ def test_hostile_requests_with_the_hook_carry_each_value_in_the_scheme() -> None
 
 def test_the_hook_also_wraps_the_secrets() -> None:
     class Echo(Signed):
-        def authenticate(self, request, options):
+        def authenticate(self, request: Any, options: Any) -> None:
             header = request.headers.get("Authorization", "")
             if not header.startswith("Sig "):
                 return self.fail('Sig realm="api"')

@@ -212,7 +212,7 @@ def test_a_fastapi_route_guarded_by_the_new_strategy():
 """
 
 
-def test_the_template_is_the_scaffold_output_for_example(tmp_path):
+def test_the_template_is_the_scaffold_output_for_example(tmp_path: pathlib.Path) -> None:
     """strategies/_template is what `passport new strategy example` writes, file for file."""
     if not TEMPLATE.is_dir():
         pytest.skip("strategies/_template is not part of this checkout")
@@ -229,7 +229,7 @@ def test_the_template_is_the_scaffold_output_for_example(tmp_path):
     assert kept == written
 
 
-def test_the_scaffold_output_builds_installs_and_passes_its_own_tests(tmp_path):
+def test_the_scaffold_output_builds_installs_and_passes_its_own_tests(tmp_path: pathlib.Path) -> None:
     """`passport new strategy hmac`, built as a wheel and installed by pip, passes the tests it
     was written with (the conformance kit among them) and a FastAPI test added beside them."""
     pytest.importorskip("pytest_asyncio", reason="the generated tests use pytest-asyncio")

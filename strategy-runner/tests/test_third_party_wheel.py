@@ -7,8 +7,9 @@ as a user would: importable as ``passport.strategies.acme`` next to the strategi
 installed, listed by ``available_strategies()`` and ``passport strategies``, loadable by name,
 and passing the conformance kit. Nothing is installed into the environment running the tests,
 so nothing needs uninstalling and concurrent test runs never see the stray strategy.
-The last test does the same with strategies/_template, renamed as docs/authoring.md says, and
-runs the template's own tests against the installed wheel.
+The last tests do the same with what `passport new strategy hmac` writes, and run its own
+tests (and a FastAPI test added beside them) against the installed wheel; strategies/_template is
+checked to be the scaffold's output for `example`.
 """
 
 from __future__ import annotations

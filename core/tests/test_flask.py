@@ -678,14 +678,29 @@ def test_a_failing_deserializer_fails_closed_without_leaking(app: Flask, monkeyp
     assert "canary" not in response.get_data(as_text=True)
 
 
-def test_init_app_logs_a_warning_for_an_insecure_session_cookie(caplog: pytest.LogCaptureFixture) -> None:
+def test_the_first_session_cookie_sent_insecurely_logs_one_warning(caplog: pytest.LogCaptureFixture) -> None:
     for testing, secure, warned in [(False, False, True), (True, False, False), (False, True, False)]:
         caplog.clear()
-        app = Flask(__name__)
+        app = make_app()
         app.testing = testing
         app.config["SESSION_COOKIE_SECURE"] = secure
-        PassportFlask(Passport(), app)
-        assert ("SESSION_COOKIE_SECURE" in caplog.text) is warned
+        client = app.test_client()
+        assert "SESSION_COOKIE_SECURE" not in caplog.text  # nothing at init_app: no cookie sent yet
+        client.post("/login-as/bob")
+        client.post("/login-as/alice")
+        assert caplog.text.count("SESSION_COOKIE_SECURE") == (1 if warned else 0)
+
+
+def test_an_app_guarding_only_with_session_false_is_not_told_to_secure_a_cookie(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    app = make_app()  # a secret key, insecure cookie settings, not testing
+    app.testing = False
+    client = app.test_client()
+    assert client.get("/api", headers={"X-API-Key": "key-alice"}).status_code == 200
+    assert client.get("/api").status_code == 401
+    assert "Set-Cookie" not in client.get("/api", headers={"X-API-Key": "key-alice"}).headers
+    assert "session cookie" not in caplog.text
 
 
 def test_init_app_registers_the_extension_for_later_apps() -> None:

@@ -512,3 +512,81 @@ def test_concurrency_runs_really_overlap():
 
     check_strategy(Counts(), requests=[{}, {}], hostile=False, concurrency=4, repeat=4)
     assert peak > 1
+
+
+# -- the custom-scheme hook ------------------------------------------------------------------
+
+
+class Signed(Strategy):
+    """``Authorization: Sig key=<id>, sig=<hex>``: a scheme of its own, with a naive parser."""
+
+    name = "sig"
+
+    def authenticate(self, request: Any, options: Any) -> None:
+        header = request.headers.get("Authorization", "")
+        if not header.startswith("Sig "):
+            return self.fail('Sig realm="api"')  # "not my header": every default hostile request ends here
+        params = dict(part.strip().split("=", 1) for part in header[4:].split(","))  # ValueError on junk
+        signature = params["sig"].encode("ascii")  # KeyError, UnicodeEncodeError on hostile values
+        if signature == b"ok" and params["key"] == "k1":
+            return self.success({"id": "k1"})
+        return self.fail('Sig realm="api", error="invalid_signature"')
+
+
+def sig_headers(value: str) -> dict[str, str]:
+    return {"Authorization": f"Sig key=k1, sig={value}"}
+
+
+def test_without_the_hook_hostile_values_never_reach_a_custom_scheme() -> None:
+    report = check_strategy(Signed(), raise_on_failure=False)
+    assert report.ok, report.summary()
+    assert {result.challenge for result in report.results.values()} == {'Sig realm="api"'}
+
+
+def test_the_hook_wraps_hostile_values_in_the_authors_scheme_so_the_parser_is_checked() -> None:
+    report = check_strategy(Signed(), credential_headers=sig_headers, raise_on_failure=False)
+    crashes = {p.request for p in report.problems if p.check == "robustness"}
+    assert "lone surrogates" in crashes  # the naive .encode("ascii") crashes with UnicodeEncodeError
+    assert "1 MB Bearer token" not in crashes  # a long ASCII value is simply an invalid signature
+    assert report.results["1 MB Bearer token"].challenge == 'Sig realm="api", error="invalid_signature"'
+
+
+def test_hostile_requests_with_the_hook_carry_each_value_in_the_scheme() -> None:
+    requests = hostile_requests(sig_headers)
+    assert requests["NUL bytes"]["headers"]["Authorization"] == "Sig key=k1, sig=ann\x00admin"
+    assert requests["1 MB body values"]["headers"]["Authorization"].startswith("Sig key=k1, sig=")
+    assert requests["an empty GET"] == {}  # the empty requests stay empty
+    duplicates = requests["duplicate headers, joined"]["headers"]
+    assert ("Authorization", "Sig key=k1, sig=first") in duplicates
+    assert ("Authorization", "Sig key=k1, sig=second") in duplicates
+
+
+def test_the_hook_also_wraps_the_secrets() -> None:
+    class Echo(Signed):
+        def authenticate(self, request: Any, options: Any) -> None:
+            header = request.headers.get("Authorization", "")
+            if not header.startswith("Sig "):
+                return self.fail('Sig realm="api"')
+            return self.fail({"message": "bad signature " + header}, 400)  # echoes the credential
+
+    unwrapped = check_strategy(Echo(), hostile=False, secrets=["s3cret-sig"], raise_on_failure=False)
+    assert unwrapped.ok  # the secret never reached the scheme
+    report = check_strategy(
+        Echo(), hostile=False, secrets=["s3cret-sig"], credential_headers=sig_headers, raise_on_failure=False
+    )
+    assert any(p.check == "secrets" and p.request == "secret #1 everywhere" for p in report.problems)
+
+
+def test_a_hook_that_returns_no_header_mapping_is_a_type_error() -> None:
+    with pytest.raises(TypeError, match="credential_headers must return a mapping of str to str"):
+        check_strategy(Signed(), credential_headers=lambda value: f"Sig {value}")  # type: ignore[arg-type,return-value]
+
+
+def test_the_documented_return_types() -> None:
+    requests = hostile_requests()
+    assert isinstance(requests, dict) and all(isinstance(r, dict) for r in requests.values())
+    report = check_strategy(Form(), requests={"valid": {"body": {"username": "ann", "password": PASSWORD}}})
+    assert isinstance(report.runs, int) and report.runs > len(report.requests)
+    assert isinstance(report.requests, tuple) and report.requests[0] == "valid"
+    assert isinstance(report.problems, tuple) and report.problems == ()
+    assert report.ok is True and isinstance(report.strategy, str)

@@ -7,8 +7,9 @@ as a user would: importable as ``passport.strategies.acme`` next to the strategi
 installed, listed by ``available_strategies()`` and ``passport strategies``, loadable by name,
 and passing the conformance kit. Nothing is installed into the environment running the tests,
 so nothing needs uninstalling and concurrent test runs never see the stray strategy.
-The last test does the same with strategies/_template, renamed as docs/authoring.md says, and
-runs the template's own tests against the installed wheel.
+The last tests do the same with what `passport new strategy hmac` writes, and run its own
+tests (and a FastAPI test added beside them) against the installed wheel; strategies/_template is
+checked to be the scaffold's output for `example`.
 """
 
 from __future__ import annotations
@@ -181,28 +182,78 @@ def test_the_passport_command_lists_it(site):
     }
 
 
-TEMPLATE = pathlib.Path(__file__).resolve().parents[2] / "strategies" / "_template"
+REPO = pathlib.Path(__file__).resolve().parents[2]
+TEMPLATE = REPO / "strategies" / "_template"
+
+# Added to the scaffold's output before its suite runs: a FastAPI test needs the template's
+# filterwarnings exemption for Starlette's TestClient warning (the runner's test extra brings FastAPI).
+FASTAPI_TEST = """
+import pytest
+
+import fastapi
+from passport.core import Passport
+from passport.starlette import PassportStarlette
+from passport.strategies.hmac import HMACStrategy
+from starlette.testclient import TestClient
 
 
-def test_the_strategy_template_renamed_builds_installs_and_passes_its_own_tests(tmp_path):
-    """The copy-and-rename recipe of docs/authoring.md, on strategies/_template."""
+def test_a_fastapi_route_guarded_by_the_new_strategy():
+    passport = Passport().use(HMACStrategy(lambda token: {"id": "ann"} if token == "t-123456" else None))
+    app = fastapi.FastAPI()  # no middleware: session=False routes need neither PassportMiddleware nor sessions
+    auth = PassportStarlette(passport, app)
+
+    @app.get("/me")
+    def me(user=fastapi.Depends(auth.authenticate("hmac", session=False))):
+        return user
+
+    with TestClient(app) as client:
+        assert client.get("/me", headers={"X-HMAC-Token": "t-123456"}).json() == {"id": "ann"}
+        denied = client.get("/me")
+        assert (denied.status_code, denied.headers["WWW-Authenticate"]) == (401, 'HMAC realm="hmac"')
+"""
+
+
+def test_the_template_is_the_scaffold_output_for_example(tmp_path: pathlib.Path) -> None:
+    """strategies/_template is what `passport new strategy example` writes, file for file."""
     if not TEMPLATE.is_dir():
         pytest.skip("strategies/_template is not part of this checkout")
-    pytest.importorskip("pytest_asyncio", reason="the template's tests use pytest-asyncio")
-    source = tmp_path / "passport-strategy-zeta"
-    shutil.copytree(TEMPLATE, source, ignore=shutil.ignore_patterns("__pycache__", ".*"))
-    (source / "src" / "passport" / "strategies" / "example").rename(source / "src" / "passport" / "strategies" / "zeta")
-    for path in source.rglob("*"):
-        if path.is_file() and path.name != "LICENSE" and path.suffix in (".py", ".toml", ".md", ""):
-            text = path.read_text(encoding="utf-8")
-            path.write_text(text.replace("example", "zeta").replace("Example", "Zeta"), encoding="utf-8")
+    from passport.core._cli import main
+
+    assert main(["new", "strategy", "example", "--directory", str(tmp_path / "example")]) == 0
+    out = tmp_path / "example"
+    written = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    kept = {
+        p.relative_to(TEMPLATE): p.read_bytes()
+        for p in TEMPLATE.rglob("*")
+        if p.is_file() and "__pycache__" not in p.parts and not p.name.startswith(".")
+    }
+    assert kept == written
+
+
+def test_the_scaffold_output_builds_installs_and_passes_its_own_tests(tmp_path: pathlib.Path) -> None:
+    """`passport new strategy hmac`, built as a wheel and installed by pip, passes the tests it
+    was written with (the conformance kit among them) and a FastAPI test added beside them."""
+    pytest.importorskip("pytest_asyncio", reason="the generated tests use pytest-asyncio")
+    done = subprocess.run(
+        [sys.executable, "-m", "passport.core._cli", "new", "strategy", "hmac"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    source = tmp_path / "passport-strategy-hmac"
+    assert "HMACStrategy" in done.stdout
+    (source / "tests" / "test_fastapi.py").write_text(FASTAPI_TEST)
     site = tmp_path / "site"
-    build_and_install(source, tmp_path / "dist", site, "passport_strategy_zeta-*.whl")
+    build_and_install(source, tmp_path / "dist", site, "passport_strategy_hmac-0.1.0-*.whl")
+    assert (site / "passport" / "strategies" / "hmac" / "_errors.py").is_file()
     assert not (site / "passport" / "__init__.py").exists()
     assert not (site / "passport" / "strategies" / "__init__.py").exists()
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(site), os.environ.get("PYTHONPATH", "")])}
     done = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"],
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-rs"],
         cwd=source,
         env=env,
         capture_output=True,
@@ -211,4 +262,4 @@ def test_the_strategy_template_renamed_builds_installs_and_passes_its_own_tests(
         check=False,
     )
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
-    assert " passed" in done.stdout
+    assert "12 passed" in done.stdout and "skipped" not in done.stdout, done.stdout[-2000:]

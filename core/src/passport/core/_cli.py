@@ -1,14 +1,17 @@
-"""The ``passport`` console command: what is installed, read from metadata (nothing imported).
+"""The ``passport`` console command: what is installed (read from metadata, nothing imported),
+and a new strategy distribution.
 
 ::
 
     $ passport strategies            # a table: name, distribution, version, target
     $ passport strategies --json     # the same for machines
     $ passport plugins               # passport.plugins entry points (loaded only on opt-in)
+    $ passport new strategy hmac     # writes ./passport-strategy-hmac (HMACStrategy), ready to test
     $ passport --version
 
 Exit status: 0 when the listing is clean, 1 when two distributions claim one strategy name
-(the listing is still printed, and the conflict is explained on stderr), 2 for usage errors.
+(the listing is still printed, and the conflict is explained on stderr) or when ``new`` cannot
+write (a bad name, an occupied folder: nothing is written), 2 for usage errors.
 """
 
 from __future__ import annotations
@@ -26,6 +29,9 @@ from ._plugins import DISABLE_AUTOLOAD_ENV
 from ._plugins import PLUGIN_GROUP
 from ._plugins import autoload_disabled
 from ._plugins import plugin_entries
+from ._scaffold import ScaffoldError
+from ._scaffold import strategy_names
+from ._scaffold import write_strategy
 from ._version import __version__
 
 EXIT_OK = 0
@@ -93,6 +99,24 @@ def _plugins(as_json: bool, out: TextIO) -> int:
     return EXIT_OK
 
 
+def _new_strategy(name: str, directory: str | None, class_name: str | None, out: TextIO, err: TextIO) -> int:
+    try:
+        names = strategy_names(name, class_name)
+        root = write_strategy(name, directory, class_name=class_name)
+    except (ScaffoldError, OSError) as exc:
+        err.write(f"passport: {exc}\n")
+        return EXIT_CONFLICT
+    out.write(
+        f"Wrote {names.distribution} ({names.package}:{names.class_name}) in {root}\n"
+        "Next, in a virtual environment:\n"
+        f"  cd {root}\n"
+        '  pip install -e ".[test]"\n'
+        "  (from a passport checkout: pip install -e <passport>/core -e <passport>/strategy-runner first)\n"
+        "  pytest\n"
+    )
+    return EXIT_OK
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="passport", description="Inspect installed passport strategies and plugins.")
     parser.add_argument("--version", action="version", version=f"passport-core {__version__}")
@@ -101,6 +125,12 @@ def _parser() -> argparse.ArgumentParser:
     listing.add_argument("--json", action="store_true", help="print JSON for machines")
     plugins = commands.add_parser("plugins", help="list installed plugins (passport.plugins entry points)")
     plugins.add_argument("--json", action="store_true", help="print JSON for machines")
+    new = commands.add_parser("new", help="write a new distribution")
+    kinds = new.add_subparsers(dest="kind", required=True, metavar="KIND")
+    strategy = kinds.add_parser("strategy", help="write passport-strategy-NAME: strategy, entry point, tests, README")
+    strategy.add_argument("name", help="the entry point name, a lowercase identifier (hmac, acme_sso)")
+    strategy.add_argument("--class-name", help="the strategy class (default: acronym-aware, hmac -> HMACStrategy)")
+    strategy.add_argument("--directory", help="the folder to create (default: ./passport-strategy-NAME)")
     return parser
 
 
@@ -109,6 +139,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "strategies":
         return _strategies(args.json, sys.stdout, sys.stderr)
+    if args.command == "new":
+        return _new_strategy(args.name, args.directory, args.class_name, sys.stdout, sys.stderr)
     return _plugins(args.json, sys.stdout)
 
 

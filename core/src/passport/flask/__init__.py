@@ -27,8 +27,9 @@ login and logout *clear* it (a copied cookie stays valid until it expires; see `
 below). A server-side session interface with a ``regenerate(session)`` method (Flask-Session
 0.6+) is used automatically and gives a new session id on every login and logout. To revoke copied
 cookies, serialize a per-user session version with the id and return ``None`` from the
-deserializer once it changed. ``init_app`` logs a warning when the session cookie lacks
-``Secure`` or ``HttpOnly`` outside debug and testing.
+deserializer once it changed. The first response that sends a session cookie logs a warning
+when the cookie lacks ``Secure`` or ``HttpOnly`` outside debug and testing (once per app; an app
+whose routes all use ``session=False`` sends none, so it is never warned).
 
 ``fail_with_error=True`` raises :class:`passport.core.AuthenticationError` as an ``HTTPException``
 for its status: ``@app.errorhandler(401)`` and ``@app.errorhandler(AuthenticationError)``

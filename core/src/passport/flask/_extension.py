@@ -33,6 +33,30 @@ Strategies = str | Strategy | Sequence[str | Strategy]
 logger = logging.getLogger("passport.flask")  # the public module's name, which users filter on
 
 
+class _CookieCheck:
+    """Warn once about an insecure session cookie, when the app first sends one.
+
+    Not at ``init_app``: an app whose routes all use ``session=False`` never sends a session
+    cookie, and must not be told to secure one.
+    """
+
+    def __init__(self, app: flask.Flask) -> None:
+        self.app = app
+        self.done = False
+
+    def __call__(self, response: flask.Response) -> flask.Response:
+        if self.done or not flask.session.modified:  # the cookie is sent only when modified
+            return response
+        self.done = True
+        app = self.app
+        insecure = [f for f in ("SESSION_COOKIE_SECURE", "SESSION_COOKIE_HTTPONLY") if not app.config.get(f)]
+        if insecure and not (app.debug or app.testing):
+            logger.warning(
+                "passport: the session cookie lacks %s; set it for https deployments", " and ".join(insecure)
+            )
+        return response
+
+
 class PassportFlask:
     """The Flask extension: one per :class:`~passport.core.Passport`, for any number of apps.
 
@@ -64,11 +88,7 @@ class PassportFlask:
         app.before_request(self._before_request)
         app.after_request(self._after_request)
         app.context_processor(lambda: {"current_user": current_user})
-        insecure = [f for f in ("SESSION_COOKIE_SECURE", "SESSION_COOKIE_HTTPONLY") if not app.config.get(f)]
-        if insecure and not (app.debug or app.testing):
-            logger.warning(
-                "passport: the session cookie lacks %s; set it for https deployments", " and ".join(insecure)
-            )
+        app.after_request(_CookieCheck(app))
 
     def _before_request(self) -> None:
         request = self.request()

@@ -23,6 +23,7 @@ Installed, this is also a pytest plugin with the fixtures ``strategy_runner``,
 """
 
 from ._conformance import check_strategy
+from ._hostile import CredentialHeaders
 from ._hostile import hostile_requests
 from ._report import ConformanceError
 from ._report import ConformanceReport
@@ -37,6 +38,7 @@ from ._version import __version__
 __all__ = [
     "ConformanceError",
     "ConformanceReport",
+    "CredentialHeaders",
     "Problem",
     "Result",
     "TestRequest",

@@ -51,6 +51,7 @@ from urllib.parse import urlsplit
 
 from passport.core import StrategyError
 
+from ._hostile import CredentialHeaders
 from ._hostile import hostile_requests
 from ._hostile import secret_requests
 from ._report import ConformanceReport
@@ -260,6 +261,7 @@ def check_strategy(
     secrets: Iterable[str] = (),
     options: Mapping[str, Any] | None = None,
     hostile: bool = True,
+    credential_headers: CredentialHeaders | None = None,
     allowed_errors: Iterable[type[BaseException]] = (),
     concurrency: int = 8,
     repeat: int = 3,
@@ -278,6 +280,9 @@ def check_strategy(
         they are also sent in every common credential place. At least 4 characters each.
     :param options: the route options every run passes to the strategy.
     :param hostile: also run the hostile requests (``passport.strategy_runner.hostile_requests()``).
+    :param credential_headers: for a strategy with its own scheme, ``fn(value) -> {header: value}``
+        wrapping each hostile value and secret the way your scheme carries a credential (say
+        ``lambda v: {"Authorization": f"HMAC {v}"}``), so they reach your parser.
     :param allowed_errors: exception types an ``error`` result may carry on a hostile request
         even though they are built-in (rarely needed).
     :param concurrency: worker threads; ``repeat``: how many times each request runs in the
@@ -286,9 +291,11 @@ def check_strategy(
     :param slow: seconds above which a sequential run is a ``speed`` problem.
     :param raise_on_failure: raise :class:`ConformanceError` when any check fails (default);
         ``False`` returns the report either way.
+    :returns: the :class:`ConformanceReport` (``ok``, ``problems``, ``results``, ``runs``...).
     :raises ConformanceError: a check failed (an ``AssertionError`` with a readable summary).
-    :raises TypeError: ``strategy`` is neither a strategy nor a factory of one, or a request
-        dict has unknown keys.
+    :raises TypeError: ``strategy`` is neither a strategy nor a factory of one, a request
+        dict has unknown keys, or ``credential_headers`` returned something other than a
+        mapping of ``str`` to ``str``.
     :raises ValueError: a secret is shorter than 4 characters.
     :raises RuntimeError: called inside a running event loop (it runs loops of its own).
     """
@@ -300,8 +307,8 @@ def check_strategy(
     instance = _resolve(strategy)
     texts = _Texts(secrets)
     named = _named(requests)
-    extra = hostile_requests() if hostile else {}
-    extra.update(secret_requests(texts.secrets))
+    extra = hostile_requests(credential_headers) if hostile else {}
+    extra.update(secret_requests(texts.secrets, credential_headers))
     for name in extra:
         if name in named:
             raise ValueError(f"request name {name!r} is reserved by the conformance kit")

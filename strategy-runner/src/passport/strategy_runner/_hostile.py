@@ -8,7 +8,16 @@ covers form logins, API keys, bearer tokens and OAuth callbacks alike.
 from __future__ import annotations
 
 import base64
+from collections.abc import Callable
+from collections.abc import Mapping
 from typing import Any
+
+CredentialHeaders = Callable[[str], Mapping[str, str]]
+"""The custom-scheme hook: given a hostile value, the headers that carry it in your scheme.
+
+For example ``lambda value: {"Authorization": f'HMAC keyId="k1", signature="{value}"'}``, so
+the hostile values reach your scheme's parser instead of stopping at "not my header".
+"""
 
 MB = 1 << 20
 
@@ -82,16 +91,46 @@ def _nested(depth: int) -> dict[str, Any]:
     return value
 
 
-def hostile_requests() -> dict[str, dict[str, Any]]:
-    """The named hostile requests :func:`check_strategy` runs (request dicts for ``run_strategy``).
+# What each hostile request carries as "the credential", for the custom-scheme hook; the
+# requests not named here carry a plausible one (so a body or URL case gets past the header).
+_PLAUSIBLE = "ann-credential-0123"
+_UNWRAPPED = frozenset({"an empty GET", "empty everything"})
 
-    A new dict on every call: strategies may change the requests they are given.
+
+def hostile_requests(credential_headers: CredentialHeaders | None = None) -> dict[str, dict[str, Any]]:
+    """The named hostile requests :func:`check_strategy` runs.
+
+    :param credential_headers: the custom-scheme hook (see :data:`CredentialHeaders`): called
+        with each request's hostile value, and the headers it returns are set on that request
+        (for the duplicate-headers request, added twice, with two values). Without it the values
+        sit in ``Authorization`` as ``Bearer``/``Basic`` credentials and in the usual API-key
+        headers, fields and cookies.
+    :returns: ``{name: request dict}``, each dict with the keys ``run_strategy`` accepts
+        (``method``, ``url``, ``headers``, ``query``, ``body``, ``cookies``, ``session``...). A new
+        dict on every call: strategies may change the requests they are given.
+    :raises TypeError: the hook returned something other than a mapping of ``str`` to ``str``.
     """
     big = "A" * MB
     surrogate_escaped = b"ann\xff\xfe\xc3(".decode("utf-8", "surrogateescape")
     spaces = " " * 100_000
     plausible = everywhere("ann")
     plausible["headers"]["Authorization"] = _basic("ann", "hunter22")
+    credentials = {
+        "empty strings everywhere": "",
+        "bare auth schemes": "",
+        "bare Basic scheme": "",
+        "1 MB header values": big,
+        "1 MB Bearer token": big,
+        "1 MB Basic credentials": big,
+        "NUL bytes": "ann\x00admin",
+        "lone surrogates": "\ud800ann\udfff",
+        "non-UTF-8 bytes (surrogateescape)": surrogate_escaped,
+        "invalid Base64 and UTF-8 in Basic": "//79/w==",
+        "CR LF and control characters": "ann\r\nSet-Cookie: pwned=1\x1b[31m\x7f",
+        "unicode (RTL override, emoji, line separator)": "\u00e4nn\u202e\U0001f642\u2028x",
+        "100,000 spaces": spaces,
+        "spaces around the credential": spaces + "token  ",
+    }
     requests: dict[str, dict[str, Any]] = {
         "an empty GET": {},
         "empty everything": {
@@ -145,14 +184,34 @@ def hostile_requests() -> dict[str, dict[str, Any]]:
             "url": "http://testserver/%zz/../login?%%=&&==&code&state=#frag",
         },
     }
+    if credential_headers is not None:
+        for name, request in requests.items():
+            if name in _UNWRAPPED:
+                continue
+            if name == "duplicate headers, joined":
+                request["headers"] += [*_scheme(credential_headers, "first"), *_scheme(credential_headers, "second")]
+                continue
+            value = credentials.get(name, _PLAUSIBLE)
+            headers = request.setdefault("headers", {})
+            headers.update(_scheme(credential_headers, value))
     return requests
 
 
-def secret_requests(secrets: list[str]) -> dict[str, dict[str, Any]]:
+def _scheme(credential_headers: CredentialHeaders, value: str) -> list[tuple[str, str]]:
+    """The hook's headers for ``value``, checked: a mistake in the hook is the author's to see."""
+    headers = credential_headers(value)
+    if not isinstance(headers, Mapping) or not all(type(k) is str and type(v) is str for k, v in headers.items()):
+        raise TypeError(f"credential_headers must return a mapping of str to str, got {type(headers).__name__}")
+    return list(headers.items())
+
+
+def secret_requests(
+    secrets: list[str], credential_headers: CredentialHeaders | None = None
+) -> dict[str, dict[str, Any]]:
     """Requests carrying each secret in every common credential place (to catch an echo).
 
-    Secrets go into credential headers, credential fields and cookies only; the other fields
-    hold a plausible username.
+    Secrets go into credential headers, credential fields and cookies only (and into the
+    custom-scheme hook's headers, when given); the other fields hold a plausible username.
     """
     requests: dict[str, dict[str, Any]] = {}
     for number, secret in enumerate(secrets, 1):
@@ -162,6 +221,8 @@ def secret_requests(secrets: list[str]) -> dict[str, dict[str, Any]]:
         for fields in (request["query"], request["body"]):
             fields.update(dict.fromkeys(SECRET_FIELDS, secret))
         request["cookies"] = dict.fromkeys(COOKIE_NAMES, secret)
+        if credential_headers is not None:
+            request["headers"].update(_scheme(credential_headers, secret))
         requests[f"secret #{number} everywhere"] = request
         requests[f"secret #{number} as a Basic password"] = everywhere(
             "ann", headers={"Authorization": _basic("ann", secret)}

@@ -51,12 +51,12 @@ class Problem:
 class ConformanceReport:
     """What :func:`check_strategy` found.
 
-    :ivar strategy: the strategy's name and class.
-    :ivar requests: the names of every request checked, in order.
-    :ivar results: the sequential ``run_strategy`` result of each request, by name (use it to
-        assert what your own requests should give).
-    :ivar runs: how many times ``authenticate`` was run in all.
-    :ivar problems: every failed check; empty when the strategy conforms.
+    :ivar strategy: ``str``, the strategy's name and class, as the summary shows them.
+    :ivar requests: ``tuple[str, ...]``, the names of every request checked, in order.
+    :ivar results: ``Mapping[str, Result]``, the sequential ``run_strategy`` result of each
+        request, by name (use it to assert what your own requests should give).
+    :ivar runs: ``int``, how many times ``authenticate`` was run in all.
+    :ivar problems: ``tuple[Problem, ...]``, every failed check; empty when the strategy conforms.
     """
 
     strategy: str

@@ -1,4 +1,4 @@
-"""Example login for passport: ``ExampleStrategy`` reads a token from a request header.
+"""Example token login for passport: ``ExampleStrategy`` reads a token from a request header.
 
 ::
 
@@ -15,9 +15,11 @@
     response = guard.run(request)           # None: authenticated; a Response: send it
 """
 
+from ._errors import ExampleError
 from ._strategy import ExampleStrategy
 from ._version import __version__
 
-__all__ = ["ExampleStrategy", "__version__"]
+__all__ = ["ExampleError", "ExampleStrategy", "__version__"]
 
 ExampleStrategy.__module__ = "passport.strategies.example"
+ExampleError.__module__ = "passport.strategies.example"

@@ -22,7 +22,8 @@ class ExampleStrategy(Strategy):
     with 400 before ``verify`` runs; ``verify(token)`` returns the user, or ``None`` / ``False``
     (optionally ``(False, info)``) to fail with 401.
 
-    :param verify: ``verify(token)``, ``def`` or ``async def``; raise only for server errors.
+    :param verify: ``verify(token)``, ``def`` or ``async def``; raise only for server errors
+        (:class:`~passport.strategies.example.ExampleError` when the token store is unavailable).
     :param header: the header to read.
     :param realm: the realm of the challenge.
     """
@@ -47,6 +48,10 @@ class ExampleStrategy(Strategy):
 
     def __repr__(self) -> str:
         return f"ExampleStrategy(header={self._header!r})"  # never the verify function's secrets
+
+    def has_credentials(self, request: Request) -> bool:
+        """Whether the request carries this strategy's header (asked by multi-strategy guards)."""
+        return bool(request.headers.get(self._header))
 
     def authenticate(self, request: Request, options: Mapping[str, Any]) -> Awaitable[None] | None:
         token = request.headers.get(self._header)

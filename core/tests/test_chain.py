@@ -266,3 +266,39 @@ def test_51_a_strategy_registered_after_the_guard_was_built_is_asked_too(passpor
     assert guard.run(make_request(headers=both)) is None  # "b" does not say: no ambiguity
     passport.use(Sees("b"))
     assert guard.run(make_request(headers=both)).status == 400  # type: ignore[union-attr]
+
+
+class SeesHeader(Strategy):
+    """Names the place it reads, ``header:<header>``, and accepts only its own token format."""
+
+    def __init__(self, name, header, prefix):
+        super().__init__()
+        self.name, self.header, self.prefix = name, header, prefix
+
+    def has_credentials(self, request):
+        return f"header:{self.header}" if request.headers.get(self.header) else False
+
+    def authenticate(self, request, options):
+        value = request.headers.get(self.header, "")
+        return self.success({"id": self.name}) if value.startswith(self.prefix) else self.fail()
+
+
+def test_51_strategies_naming_the_same_place_read_one_credential_and_take_turns(passport):
+    passport.use(SeesHeader("jwt", "authorization", "ey")).use(SeesHeader("opaque", "authorization", "op"))
+    guard = passport.authenticate(["jwt", "opaque"], session=False)
+    request = make_request(headers={"Authorization": "op-123"})
+    assert guard.run(request) is None
+    assert request.user == {"id": "opaque"}
+
+
+def test_51_two_places_are_two_credentials_even_when_one_is_named(passport):
+    passport.use(SeesHeader("jwt", "authorization", "ey")).use(SeesHeader("key", "x-api-key", "k"))
+    outcome = passport.authenticate(["jwt", "key"], session=False).attempt(
+        make_request(headers={"Authorization": "ey1", "X-API-Key": "k1"})
+    )
+    assert (outcome.action, outcome.status, outcome.strategy) == ("fail", [400], "key")
+    passport.use(Sees("b"))
+    mixed = passport.authenticate(["jwt", "b"], session=False).attempt(
+        make_request(headers={"Authorization": "ey1", "X-B": "1"})
+    )
+    assert mixed.status == [400]  # True (no place named) is a place of its own

@@ -50,9 +50,9 @@ def test_51_the_strategies_say_when_a_request_carries_their_credentials() -> Non
 
     key = APIKeyStrategy(lambda k: None)
     bearer = BearerStrategy(lambda t: None)
-    assert key.has_credentials(make_request(headers={"X-API-Key": "k"})) is True
+    assert key.has_credentials(make_request(headers={"X-API-Key": "k"})) == "header:x-api-key"
     assert key.has_credentials(make_request(headers={"Authorization": "Bearer t"})) is False
-    assert bearer.has_credentials(make_request(headers={"Authorization": "Bearer t"})) is True
+    assert bearer.has_credentials(make_request(headers={"Authorization": "Bearer t"})) == "header:authorization"
     assert bearer.has_credentials(make_request(headers={"Authorization": "Basic dTpw"})) is False
     assert bearer.has_credentials(make_request(url="/?access_token=t")) is False  # not read: not counted
     assert BearerStrategy(lambda t: None, allow_query=True).has_credentials(make_request(url="/?access_token=t"))

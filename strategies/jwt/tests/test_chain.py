@@ -20,9 +20,21 @@ def make_passport() -> Passport:
     return passport
 
 
-def test_both_read_a_bearer_header_so_the_chain_refuses_it_by_default() -> None:
+def test_one_bearer_header_is_one_credential_for_both_so_the_chain_tries_them_in_turn() -> None:
     guard = make_passport().authenticate(["jwt", "bearer"], session=False)
-    response = guard.run(make_request(headers={"Authorization": f"Bearer {token()}"}))
+    jwt_request = make_request(headers={"Authorization": f"Bearer {token()}"})
+    opaque_request = make_request(headers={"Authorization": "Bearer opaque-token"})
+    assert guard.run(jwt_request) is None and jwt_request.user == {"id": "ann"}
+    assert guard.run(opaque_request) is None and opaque_request.user == {"id": "opaque"}
+
+
+def test_a_bearer_header_beside_an_api_key_is_still_two_credentials() -> None:
+    from passport.strategies.apikey import APIKeyStrategy
+
+    passport = make_passport()
+    passport.use(APIKeyStrategy(lambda key: {"id": "key"} if key == "k" else None))
+    guard = passport.authenticate(["jwt", "apikey"], session=False)
+    response = guard.run(make_request(headers={"Authorization": f"Bearer {token()}", "X-API-Key": "k"}))
     assert response is not None and response.status == 400
 
 

@@ -250,10 +250,16 @@ class Guard:
         if self._checkers_generation != registry.generation:
             self._checkers = self._strategies_that_check(registry)
             self._checkers_generation = registry.generation
-        seen = [name for strategy, name in self._checkers if strategy.has_credentials(request)]
+        seen: dict[Any, str] = {}  # where credentials were seen -> the first strategy that saw them
+        for strategy, name in self._checkers:
+            where = strategy.has_credentials(request)
+            if where:
+                # Strategies naming the same place read one credential (a JWT and an opaque
+                # bearer token in one Authorization header): alternatives, not two credentials.
+                seen.setdefault(where if type(where) is str else name, name)
         if len(seen) < 2:
             return False
-        outcome.strategy = seen[1]
+        outcome.strategy = list(seen.values())[1]
         outcome.failures = [({"message": AMBIGUOUS_CREDENTIALS}, 400)]
         self._close_failed(outcome)
         return True

@@ -41,14 +41,17 @@ class Strategy:
         """Authenticate ``request``; ``options`` are the route's options, passed through whole."""
         raise NotImplementedError(f"{type(self).__name__}.authenticate must be overridden by subclass")
 
-    def has_credentials(self, request: Request) -> bool:
+    def has_credentials(self, request: Request) -> bool | str:
         """Whether ``request`` carries credentials this strategy would read (optional; ``False``).
 
         A guard that tries several strategies asks each one before running any: a request with
-        credentials for more than one of them (a bearer token and an API key, a wrong token
-        beside a right key) is refused with 400, unless the route allows it
-        (``allow_multiple_credentials=True``). Keep it cheap and side-effect free: look, don't
-        verify.
+        credentials in more than one place (a bearer token and an API key, a wrong token beside
+        a right key) is refused with 400, unless the route allows it
+        (``allow_multiple_credentials=True``). Answer ``True``, or better the place as a string,
+        ``"<in>:<name>"`` with OpenAPI's ``in`` and a lower-case name (``"header:authorization"``,
+        ``"query:api_key"``, ``"cookie:session_jwt"``): strategies that name the same place read
+        the same credential, so they are alternatives for it, not two credentials. Keep it cheap
+        and side-effect free: look, don't verify.
         """
         return False
 

@@ -104,13 +104,15 @@ class APIKeyStrategy(Strategy):
     def __repr__(self) -> str:
         return f"<APIKeyStrategy header={self._header or None!r} prefix={self._prefix!r} query={self._query!r}>"
 
-    def has_credentials(self, request: Request) -> bool:
-        """A key header (with the configured prefix) or the configured query parameter is there."""
+    def has_credentials(self, request: Request) -> bool | str:
+        """Where a key is: the key header (with the configured prefix), or the query parameter."""
         if self._header:
             value = request.headers.get(self._header)
             if value and (not self._prefix_length or self._prefix in value):
-                return True
-        return self._query is not None and bool(request.query.get(self._query))
+                return f"header:{self._header.lower()}"
+        if self._query is not None and request.query.get(self._query):
+            return f"query:{self._query.lower()}"
+        return False
 
     def authenticate(self, request: Request, options: Mapping[str, Any]) -> None | Awaitable[None]:
         """Find exactly one well-formed key, then ask verify (see the class docstring)."""

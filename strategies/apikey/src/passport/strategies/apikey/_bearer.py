@@ -118,16 +118,19 @@ class BearerStrategy(Strategy):
             f"allow_body={self._allow_body!r} allow_query={self._allow_query!r}>"
         )
 
-    def has_credentials(self, request: Request) -> bool:
-        """An ``Authorization: Bearer`` header, or an ``access_token`` where the app allows one."""
+    def has_credentials(self, request: Request) -> bool | str:
+        """Where a token is: an ``Authorization: Bearer`` header, or an ``access_token`` where the
+        app allows one (a token in two of them is this strategy's own 400)."""
         header = request.headers.get("authorization")
         if header and header[:7].lower() == "bearer ":
-            return True
+            return "header:authorization"
         if self._allow_body:
             body = request.body
             if isinstance(body, Mapping) and body.get("access_token"):
-                return True
-        return self._allow_query and bool(request.query.get("access_token"))
+                return "body:access_token"
+        if self._allow_query and request.query.get("access_token"):
+            return "query:access_token"
+        return False
 
     def authenticate(self, request: Request, options: Mapping[str, Any]) -> None | Awaitable[None]:
         """Find exactly one well-formed token, then ask verify (see the class docstring)."""

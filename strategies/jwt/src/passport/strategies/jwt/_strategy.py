@@ -252,12 +252,16 @@ class JWTStrategy(Strategy):
                 return dict(scheme)
         return None
 
-    def has_credentials(self, request: Request) -> bool:
-        """Whether any extractor finds a value (looks, never verifies, never raises)."""
+    def has_credentials(self, request: Request) -> bool | str:
+        """Where the first extractor that finds a value looks, as ``"<in>:<name>"`` when its
+        ``openapi_scheme`` says (looks, never verifies, never raises)."""
         try:
-            return any(extract(request) is not None for extract in self._extractors)
+            for extract in self._extractors:
+                if extract(request) is not None:
+                    return _place(getattr(extract, "openapi_scheme", None))
         except Exception:  # a custom extractor's bug must not turn a look into a 500
-            return False
+            pass
+        return False
 
     def authenticate(self, request: Request, options: Mapping[str, Any]) -> None | Awaitable[None]:
         """Extract, check and verify the token (see the class docstring)."""
@@ -334,3 +338,13 @@ class JWTStrategy(Strategy):
         if type(message) is not str or not message or token in message:
             message = None  # never echo the token back
         self.fail(invalid_token(self.realm, message))
+
+
+def _place(scheme: Any) -> bool | str:
+    """The core's ``has_credentials`` place for an extractor's OpenAPI scheme (``True``: unknown)."""
+    if not isinstance(scheme, Mapping):
+        return True
+    if scheme.get("type") == "http":
+        return "header:authorization"
+    where, name = scheme.get("in"), scheme.get("name")
+    return f"{where}:{name.lower()}" if type(where) is str and type(name) is str else True

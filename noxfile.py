@@ -102,7 +102,8 @@ def lint(session: nox.Session) -> None:
 @nox.session(python=PYTHONS[0])
 def typecheck(session: nox.Session) -> None:
     """Type-check every distribution's src/ with mypy --strict."""
-    session.install("mypy>=1.11", *TYPE_STUBS, *TYPED_OPTIONALS, "-e", "core[flask,starlette]", *_all_distributions(editable=True)[2:])
+    editable = _all_distributions(editable=True)[2:]
+    session.install("mypy>=1.11", *TYPE_STUBS, *TYPED_OPTIONALS, "-e", "core[flask,starlette]", *editable)
     libraries = [f"{path}/src/passport" for name, path in PACKAGES.items() if name != "demo"]
     session.run("mypy", *libraries, "demo/src/passport_demo", env={"MYPYPATH": "demo/src"})
 

@@ -154,6 +154,7 @@ def bench(session: nox.Session) -> None:
         "core[flask,starlette]",
         *_all_distributions(editable=True)[2:],
         "flask-login",
+        "starsessions[redis]",
         "uvicorn",
         "waitress",
         "httpx",

@@ -29,6 +29,13 @@ def main(argv: list[str]) -> int:
     else:
         results["jwt"] = jwt_bench.run(rounds=5 if quick else 15, number=500 if quick else 2000)
         jwt_bench.print_report(results["jwt"])
+    try:
+        import sessions_bench
+    except ImportError:  # starsessions not installed
+        pass
+    else:
+        results["server_sessions"] = sessions_bench.run(rounds=3 if quick else 9, number=200 if quick else 1000)
+        sessions_bench.print_report(results["server_sessions"])
     if not quick and "--no-server" not in argv:
         import load
 

@@ -45,7 +45,7 @@ def _apps(store: Any) -> dict[str, Any]:
 
     async def with_passport(request: Request) -> PlainTextResponse:
         user = request.user
-        return PlainTextResponse(user.display_name if user.is_authenticated else "anonymous")
+        return PlainTextResponse(user.user["name"] if user.is_authenticated else "anonymous")  # the app's own object
 
     passport = Passport()
 

@@ -33,14 +33,14 @@ def remembering(store: MemoryRememberStore) -> Passport:
 
 def cookie_of(request: Any) -> str:
     """The remember-me token the response sets (the last Set-Cookie for it)."""
-    values = [v for n, v in request.response_headers if n == "Set-Cookie" and v.startswith("remember_token=")]
+    values = [v for n, v in request.response_headers if n == "Set-Cookie" and v.startswith("__Host-remember_token=")]
     assert values, request.response_headers
     return values[-1].split(";", 1)[0].split("=", 1)[1]
 
 
 def restore(passport: Passport, token: str) -> Any:
     """A request whose session expired, carrying only the remember-me cookie."""
-    request = make_request(cookies={"remember_token": token})
+    request = make_request(cookies={"__Host-remember_token": token})
     passport.session().run(request)
     return request
 
@@ -52,7 +52,7 @@ def test_login_with_remember_sets_a_hardened_cookie_and_stores_only_a_digest(rem
     name, value = header
     token = cookie_of(request)
     assert name == "Set-Cookie"
-    assert value == f"remember_token={token}; Max-Age=2592000; Path=/; HttpOnly; SameSite=Lax; Secure"
+    assert value == f"__Host-remember_token={token}; Max-Age=2592000; Path=/; HttpOnly; SameSite=Lax; Secure"
     assert len(token) >= 40
     assert token not in repr(store._records), "the store keeps a digest, never the token"
 
@@ -80,7 +80,7 @@ def test_a_used_token_that_comes_back_revokes_the_whole_series(remembering, ann,
     with caplog.at_level(logging.WARNING, logger="passport.core"):
         replay = restore(remembering, stolen)
     assert replay.user is None
-    assert replay.response_headers[-1][1].startswith("remember_token=; Max-Age=0;")
+    assert replay.response_headers[-1][1].startswith("__Host-remember_token=; Max-Age=0;")
     assert "its series is revoked" in caplog.text
     assert stolen not in caplog.text
     assert restore(remembering, rotated).user is None, "the thief's replay ends the browser's series too"
@@ -99,10 +99,10 @@ def test_logout_revokes_the_token_and_clears_the_cookie(remembering, ann):
     login = make_request()
     remembering.login(login, ann, remember=True)
     token = cookie_of(login)
-    logout = make_request(cookies={"remember_token": token}, session=dict(login.session), user=ann)
+    logout = make_request(cookies={"__Host-remember_token": token}, session=dict(login.session), user=ann)
     remembering.logout(logout)
     assert logout.response_headers == [
-        ("Set-Cookie", "remember_token=; Max-Age=0; Path=/; HttpOnly; SameSite=Lax; Secure")
+        ("Set-Cookie", "__Host-remember_token=; Max-Age=0; Path=/; HttpOnly; SameSite=Lax; Secure")
     ]
     assert restore(remembering, token).user is None
 
@@ -127,7 +127,7 @@ def test_a_user_who_is_gone_ends_the_series(remembering, store, ann):
 def test_an_unknown_or_malformed_token_is_anonymous_and_clears_the_cookie(remembering):
     request = restore(remembering, "x" * 43)
     assert request.user is None
-    assert request.response_headers[-1][1].startswith("remember_token=; Max-Age=0")
+    assert request.response_headers[-1][1].startswith("__Host-remember_token=; Max-Age=0")
     short = restore(remembering, "short")  # not one of ours: not even looked up
     assert short.user is None and short.response_headers == []
 
@@ -229,11 +229,11 @@ async def test_async_stores_and_async_entry_points(ann):
 
     login = make_request()
     await passport.alogin(login, ann, remember=True)
-    request = make_request(cookies={"remember_token": cookie_of(login)})
+    request = make_request(cookies={"__Host-remember_token": cookie_of(login)})
     await passport.session().arun(request)
     assert request.user == ann
-    await passport.alogout(make_request(cookies={"remember_token": cookie_of(request)}, session={}))
-    again = make_request(cookies={"remember_token": cookie_of(request)})
+    await passport.alogout(make_request(cookies={"__Host-remember_token": cookie_of(request)}, session={}))
+    again = make_request(cookies={"__Host-remember_token": cookie_of(request)})
     await passport.session().arun(again)
     assert again.user is None
 
@@ -303,3 +303,11 @@ def test_a_bad_fresh_setting_is_a_type_error(passport, ann, fresh):
     passport.login(login, ann)
     with pytest.raises(TypeError, match="fresh must be"):
         login_required_response(login, "/login", fresh=fresh)
+
+
+def test_the_cookie_is_host_only_when_it_can_be():
+    assert RememberMe().cookie_name == "__Host-remember_token"
+    assert RememberMe(secure=False).cookie_name == "remember_token"  # http development
+    assert RememberMe(domain="example.com").cookie_name == "remember_token"
+    with pytest.raises(ValueError, match="__Host- cookie needs"):
+        RememberMe(cookie_name="__Host-x", secure=False)

@@ -132,7 +132,9 @@ class RememberMe:
         :class:`RedisRememberStore` for many).
     :param max_age: how long a remembered login lasts without use (default 30 days); every use
         starts it again.
-    :param cookie_name: the cookie's name.
+    :param cookie_name: the cookie's name (default ``__Host-remember_token``, or
+        ``remember_token`` when ``secure`` is off or a ``domain`` or another ``path`` is set: the
+        ``__Host-`` prefix makes browsers refuse the cookie from anywhere but this host over https).
     :param secure: send the cookie over https only (keep it on in production).
     :param samesite: the cookie's ``SameSite`` (``"Lax"`` or ``"Strict"``).
     :param path: the cookie's path.
@@ -144,7 +146,7 @@ class RememberMe:
         store: RememberStore | None = None,
         *,
         max_age: timedelta | int = timedelta(days=30),
-        cookie_name: str = "remember_token",
+        cookie_name: str | None = None,
         secure: bool = True,
         samesite: str = "Lax",
         path: str = "/",
@@ -155,8 +157,13 @@ class RememberMe:
             raise TypeError(f"max_age must be a positive number of seconds or a timedelta, got {max_age!r}")
         if samesite not in {"Lax", "Strict"}:
             raise ValueError(f'samesite must be "Lax" or "Strict", got {samesite!r}')
+        host_only = secure and domain is None and path == "/"
+        if cookie_name is None:
+            cookie_name = "__Host-remember_token" if host_only else "remember_token"
         if not cookie_name or any(c in cookie_name for c in ' \t\r\n=;,"'):
             raise ValueError(f"{cookie_name!r} is not a cookie name")
+        if cookie_name.startswith("__Host-") and not host_only:
+            raise ValueError("a __Host- cookie needs secure=True, path='/' and no domain")
         self.store: RememberStore = MemoryRememberStore() if store is None else store
         self.max_age = seconds
         self.cookie_name = cookie_name

@@ -82,7 +82,8 @@ class Buckets:
             if self._down:
                 return
             self._down = True
-        logger.error("login throttle storage unreachable (%s); following on_storage_error", type(exc).__name__)
+        cause = getattr(exc, "storage_error", exc)  # limits' wrapper keeps the driver's error
+        logger.error("login throttle storage unreachable (%s); following on_storage_error", type(cause).__name__)
 
     def storage_ok(self) -> None:
         if self._down:

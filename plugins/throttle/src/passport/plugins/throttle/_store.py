@@ -35,7 +35,7 @@ logger = logging.getLogger("passport.plugins.throttle")
 Bucket = tuple[limits.RateLimitItem, tuple[str, ...]]
 
 # A login must not wait on a store that is gone: short socket timeouts and no client-side retry
-# loop (redis-py's default retries with backoff for seconds), so an outage costs one fast error.
+# loop (redis-py's default retries with backoff for seconds), so an outage costs two refused connects.
 _REDIS_DEFAULTS: Final[Mapping[str, Any]] = {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}
 
 
@@ -45,7 +45,7 @@ def _redis_no_retry() -> Any:
         from redis.retry import Retry
     except ImportError:  # limits reports the missing client itself, with the extra to install
         return None
-    return Retry(NoBackoff(), 0)
+    return Retry(NoBackoff(), 1)  # one immediate reconnect: a pooled socket may predate a restart
 
 
 def open_storage(storage: str | Storage, options: Mapping[str, Any]) -> Storage:
@@ -92,7 +92,7 @@ class Buckets:
             if was_down:
                 logger.warning("login throttle storage reachable again")
 
-    def take(self, buckets: Sequence[Bucket]) -> tuple[list[Bucket], float]:
+    def take(self, buckets: Sequence[Bucket]) -> tuple[list[Bucket], int]:
         """Take one slot in every bucket; ``(taken, 0)`` when all had room, else ``([], retry_after)``.
 
         A bucket without room keeps nothing of this attempt, and neither do the others.
@@ -108,14 +108,19 @@ class Buckets:
             self.give_back(taken, quiet=True)
             raise
         if not full:
-            return taken, 0.0
+            return taken, 0
         self.give_back([*taken, *full])  # a refused attempt counts nowhere: it never ran
         return [], self.retry_after(full)
 
-    def retry_after(self, buckets: Sequence[Bucket]) -> float:
+    def retry_after(self, buckets: Sequence[Bucket]) -> int:
+        """Whole seconds until every full bucket has room: never early, at most about 1 s late
+        (Redis reports a key's time to live in whole seconds), never more than the window."""
         now = time.time()
-        resets = [self.limiter.get_window_stats(item, *ids).reset_time for item, ids in buckets]
-        return max(1.0, math.ceil(max(resets) - now))
+        waits = [
+            min(math.ceil(self.limiter.get_window_stats(item, *ids).reset_time - now), item.get_expiry())
+            for item, ids in buckets
+        ]
+        return max(1, *waits)
 
     def give_back(self, buckets: Sequence[Bucket], *, quiet: bool = False) -> None:
         """Return one slot to each bucket; the count never goes below zero."""

@@ -217,11 +217,10 @@ class LoginThrottle:
             )
         self._buckets.storage_ok()
         if retry_after:
-            seconds = int(retry_after)
             return Refusal(
                 429,
-                f"Too many failed attempts. Try again in {seconds} seconds.",
-                [("Retry-After", str(seconds))],
+                f"Too many failed attempts. Try again in {retry_after} seconds.",
+                [("Retry-After", str(retry_after))],
             )
         _TAKEN.set((id(request), account_buckets, taken))
         return None

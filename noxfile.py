@@ -23,6 +23,7 @@ PACKAGES: dict[str, str] = {
     "apikey": "strategies/apikey",
     "oauth2": "strategies/oauth2",
     "audit": "plugins/audit",
+    "throttle": "plugins/throttle",
     "demo": "demo",  # the runnable demo app (package passport_demo, outside the passport namespace)
 }
 STRATEGIES = ["-e", "strategies/local", "-e", "strategies/apikey", "-e", "strategies/oauth2"]
@@ -44,6 +45,17 @@ INSTALL: dict[str, list[str]] = {
     "apikey": ["-e", "core", "-e", "strategy-runner", "-e", "strategies/apikey[test]"],
     "oauth2": ["-e", "core", "-e", "strategy-runner", "-e", "strategies/oauth2[test]"],
     "audit": ["-e", "core[flask]", "-e", "strategy-runner", "-e", "plugins/audit[test]"],
+    # Its tests run real Flask (waitress) and Starlette (uvicorn) apps with the local strategy.
+    "throttle": [
+        "-e",
+        "core[flask,starlette]",
+        "-e",
+        "strategy-runner",
+        "-e",
+        "strategies/local",
+        "-e",
+        "plugins/throttle[test]",
+    ],
     "demo": ["-e", "core[flask,starlette]", "-e", "strategy-runner", *STRATEGIES, "-e", "demo[test]"],
 }
 TYPE_STUBS = ["types-requests", "types-oauthlib"]

@@ -15,7 +15,6 @@ from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 import pytest
-
 from app_servers import AppServer
 from redis_server import RedisServer
 

@@ -9,6 +9,7 @@ from typing import Any
 
 import importlib_metadata
 import pytest
+from redis_server import free_port
 
 from passport.core import Passport
 from passport.core import Response
@@ -19,7 +20,6 @@ from passport.plugins.throttle import login_throttle
 from passport.plugins.throttle import normalize_account
 from passport.strategies.local import LocalStrategy
 from passport.strategy_runner import make_request
-from redis_server import free_port
 
 PASSWORD = "correct horse battery staple"
 

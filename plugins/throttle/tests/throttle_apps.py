@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from typing import Any
+from typing import Literal
 
 import flask
 from starlette.applications import Starlette
@@ -34,8 +35,7 @@ def verify(username: str, password: str) -> Any:
 def make_passport() -> Passport:
     passport = Passport()
     passport.use(LocalStrategy(verify))
-    mode = os.environ.get("THROTTLE_ON_STORAGE_ERROR", "closed")
-    assert mode in ("open", "closed")
+    mode: Literal["open", "closed"] = "open" if os.environ.get("THROTTLE_ON_STORAGE_ERROR") == "open" else "closed"
     passport.register_plugin(
         LoginThrottle(storage=os.environ.get("THROTTLE_STORAGE", "memory://"), on_storage_error=mode)
     )

@@ -61,7 +61,10 @@ def open_storage(storage: str | Storage, options: Mapping[str, Any]) -> Storage:
         if retry is not None:
             extra["retry"] = retry
     extra.update(options)
-    return storage_from_string(storage, wrap_exceptions=True, **extra)
+    opened = storage_from_string(storage, wrap_exceptions=True, **extra)
+    if not isinstance(opened, Storage):  # an async+... URI: hooks are called synchronously
+        raise ValueError(f"storage {type(opened).__name__} is asynchronous; use the URI without 'async+'")
+    return opened
 
 
 @final

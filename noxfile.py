@@ -153,5 +153,6 @@ def bench(session: nox.Session) -> None:
         "uvicorn",
         "waitress",
         "httpx",
+        "limits[redis]",  # the throttle's Redis case
     )
     session.run("python", "bench/run.py", *session.posargs)

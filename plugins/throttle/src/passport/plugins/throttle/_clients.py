@@ -9,6 +9,7 @@ further left and is never reached.
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 from collections.abc import Iterable
 from typing import Final
@@ -23,6 +24,7 @@ FORWARDED_HEADERS: Final = ("X-Forwarded-For", "Forwarded")
 UNKNOWN_CLIENT: Final = "unknown"
 
 
+@functools.lru_cache(maxsize=4096)  # a pure function of a short string; parsing is most of a key's cost
 def parse_address(text: str) -> IPAddress | None:
     """An address from a header hop or a peer: ``1.2.3.4``, ``1.2.3.4:80``, ``[::1]:80``, ``"[::1]"``."""
     text = text.strip().strip('"')

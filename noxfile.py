@@ -56,7 +56,17 @@ INSTALL: dict[str, list[str]] = {
         "-e",
         "plugins/throttle[test]",
     ],
-    "demo": ["-e", "core[flask,starlette]", "-e", "strategy-runner", *STRATEGIES, "-e", "demo[test]"],
+    "demo": [
+        "-e",
+        "core[flask,starlette]",
+        "-e",
+        "strategy-runner",
+        *STRATEGIES,
+        "-e",
+        "plugins/throttle",
+        "-e",
+        "demo[test]",
+    ],
 }
 TYPE_STUBS = ["types-requests", "types-oauthlib"]
 

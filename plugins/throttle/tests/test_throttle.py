@@ -194,6 +194,14 @@ def test_the_account_can_come_from_a_function() -> None:
     assert [run("a"), run("a"), run("b")] == [401, 429, 401]
 
 
+def test_two_throttles_on_one_app_keep_their_own_counts() -> None:
+    passport = make_passport(LoginThrottle(per_account=None, per_client="3 per minute", key_prefix="one"))
+    passport.register_plugin(LoginThrottle(per_account="2 per minute", per_client=None, key_prefix="two"))
+    assert [status(attempt(passport, "ann", PASSWORD)) for _ in range(4)] == [200] * 4  # both gave back
+    assert [status(attempt(passport, "ann")) for _ in range(3)] == [401, 401, 429]  # the account's 2
+    assert [status(attempt(passport, name)) for name in ("x", "y")] == [401, 429]  # the client's 3
+
+
 def test_the_session_guard_is_not_counted_and_strategies_can_be_chosen() -> None:
     throttle = LoginThrottle(per_client="1 per minute", strategies={"other"})
     passport = make_passport(throttle)

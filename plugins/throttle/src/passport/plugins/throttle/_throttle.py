@@ -37,12 +37,7 @@ DEFAULT_PER_CLIENT: Final = "20 per minute"
 UNAVAILABLE_RETRY_AFTER: Final = 5
 """Seconds a fail-closed 503 tells the client to wait: the store is usually back soon."""
 
-# The slots this request took, for the finished hook to keep (a failure) or give back. Keyed by
-# the request's identity: the attempt hooks of one request run in one context, one after the
-# other, and a later request in the same thread must never see this one's slots.
-_TAKEN: Final[ContextVar[tuple[int, list[Bucket], list[Bucket]] | None]] = ContextVar(
-    "passport_throttle_taken", default=None
-)
+Taken = tuple[int, list[Bucket], list[Bucket]]
 
 
 def _limit(name: str, value: str | None) -> limits.RateLimitItem | None:
@@ -113,6 +108,7 @@ class LoginThrottle:
         "_no_client_logged",
         "_prefix",
         "_strategies",
+        "_taken",
         "clear_on_success",
         "fail_open",
         "per_account",
@@ -151,6 +147,11 @@ class LoginThrottle:
         self.clear_on_success = bool(clear_on_success)
         self._buckets = Buckets(open_storage(storage, storage_options or {}))
         self._no_client_logged = False
+        # The slots this request took, for the finished hook to keep (a failure) or give back.
+        # Keyed by the request's identity: the attempt hooks of one request run in one context,
+        # one after the other, and a later request in the same thread must never see this one's
+        # slots. One variable per throttle, so two throttles on one app keep their own.
+        self._taken: ContextVar[Taken | None] = ContextVar(f"passport_throttle_{id(self):x}", default=None)
 
     def __repr__(self) -> str:
         return (
@@ -200,7 +201,7 @@ class LoginThrottle:
 
     @hookimpl
     def passport_refuse_attempt(self, request: Request, strategies: Sequence[str]) -> Refusal | None:
-        _TAKEN.set(None)
+        self._taken.set(None)
         if not self._applies(strategies):
             return None
         account_buckets, client_buckets = self.buckets(request)
@@ -222,13 +223,13 @@ class LoginThrottle:
                 f"Too many failed attempts. Try again in {retry_after} seconds.",
                 [("Retry-After", str(retry_after))],
             )
-        _TAKEN.set((id(request), account_buckets, taken))
+        self._taken.set((id(request), account_buckets, taken))
         return None
 
     @hookimpl
     def passport_attempt_finished(self, request: Request, outcome: Outcome) -> None:
-        taken = _TAKEN.get()
-        _TAKEN.set(None)
+        taken = self._taken.get()
+        self._taken.set(None)
         if taken is None or taken[0] != id(request):
             return
         _, account_buckets, slots = taken

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import logging
 import re
 import time
@@ -291,3 +292,11 @@ def test_the_entry_point_names_a_ready_instance() -> None:
 def test_bad_configuration_is_refused_at_startup(options: dict[str, Any], error: type[Exception], match: str) -> None:
     with pytest.raises(error, match=match):
         LoginThrottle(**options)
+
+
+def test_the_public_names_are_exactly_all() -> None:
+    import passport.plugins.throttle as module
+
+    public = {name for name, value in vars(module).items() if not name.startswith("_") and not inspect.ismodule(value)}
+    assert public == set(module.__all__) - {"__version__"}
+    assert LoginThrottle.__module__ == "passport.plugins.throttle"

@@ -15,6 +15,7 @@ The window of a bucket starts at its first counted failure (the store's key expi
 
 from __future__ import annotations
 
+import importlib
 import logging
 import math
 import threading
@@ -40,12 +41,13 @@ _REDIS_DEFAULTS: Final[Mapping[str, Any]] = {"socket_connect_timeout": 0.5, "soc
 
 
 def _redis_no_retry() -> Any:
+    # Imported by name: the Redis client is an optional extra, absent where only memory is used.
     try:
-        from redis.backoff import NoBackoff
-        from redis.retry import Retry
+        backoff = importlib.import_module("redis.backoff")
+        retry = importlib.import_module("redis.retry")
     except ImportError:  # limits reports the missing client itself, with the extra to install
         return None
-    return Retry(NoBackoff(), 1)  # one immediate reconnect: a pooled socket may predate a restart
+    return retry.Retry(backoff.NoBackoff(), 1)  # one immediate reconnect: a pooled socket may predate a restart
 
 
 def open_storage(storage: str | Storage, options: Mapping[str, Any]) -> Storage:

@@ -66,6 +66,11 @@ def test_no_usable_peer_is_the_unknown_client(peer: str | None) -> None:
     assert key(peer) == "unknown"
 
 
+def test_a_long_forged_hop_is_not_an_address() -> None:
+    headers = {"X-Forwarded-For": "1" * 100_000 + ", 10.0.0.2"}
+    assert key("10.0.0.1", headers, trusted=["10.0.0.0/8"]) == "10.0.0.2"
+
+
 def test_bad_configuration_is_refused_clearly() -> None:
     with pytest.raises(ValueError, match="trusted_proxies"):
         ClientResolver(["10.0.0.0/33"], "X-Forwarded-For", 64)

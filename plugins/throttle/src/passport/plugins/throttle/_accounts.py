@@ -8,7 +8,6 @@ LocalStrategy does). An app whose strategy reads another field names it, or pass
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import re
 import unicodedata
@@ -64,7 +63,6 @@ def normalize_account(account: str) -> str | None:
     return text or None
 
 
-@functools.lru_cache(maxsize=4096)  # a pure function; the same few accounts come back
 def account_key(account: str) -> str:
     """A fixed-size name for the account's bucket: a username never reaches the store in clear,
     and a long one cannot make a long key."""

@@ -24,9 +24,17 @@ FORWARDED_HEADERS: Final = ("X-Forwarded-For", "Forwarded")
 UNKNOWN_CLIENT: Final = "unknown"
 
 
-@functools.lru_cache(maxsize=4096)  # a pure function of a short string; parsing is most of a key's cost
+_LONGEST_ADDRESS: Final = 64  # a bracketed IPv6 with zone and port fits; anything longer is not one
+
+
 def parse_address(text: str) -> IPAddress | None:
     """An address from a header hop or a peer: ``1.2.3.4``, ``1.2.3.4:80``, ``[::1]:80``, ``"[::1]"``."""
+    # Checked before the cache, so a long forged hop is neither parsed nor kept in memory.
+    return None if len(text) > _LONGEST_ADDRESS else _parse_address(text)
+
+
+@functools.lru_cache(maxsize=4096)  # a pure function of a short string; parsing is most of a key's cost
+def _parse_address(text: str) -> IPAddress | None:
     text = text.strip().strip('"')
     if text.startswith("["):  # [v6] or [v6]:port
         end = text.find("]")

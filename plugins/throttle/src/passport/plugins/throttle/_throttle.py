@@ -37,7 +37,7 @@ DEFAULT_PER_CLIENT: Final = "20 per minute"
 UNAVAILABLE_RETRY_AFTER: Final = 5
 """Seconds a fail-closed 503 tells the client to wait: the store is usually back soon."""
 
-Taken = tuple[int, list[Bucket], list[Bucket]]
+Taken = tuple[Request, list[Bucket], list[Bucket]]
 
 
 def _limit(name: str, value: str | None) -> limits.RateLimitItem | None:
@@ -148,9 +148,10 @@ class LoginThrottle:
         self._buckets = Buckets(open_storage(storage, storage_options or {}))
         self._no_client_logged = False
         # The slots this request took, for the finished hook to keep (a failure) or give back.
-        # Keyed by the request's identity: the attempt hooks of one request run in one context,
-        # one after the other, and a later request in the same thread must never see this one's
-        # slots. One variable per throttle, so two throttles on one app keep their own.
+        # Keyed by the request object itself (not its id(), which a later request can reuse once
+        # this one is freed): the attempt hooks of one request run in one context, one after the
+        # other, and a later request in the same thread must never see this one's slots. Cleared
+        # by the finished hook. One variable per throttle, so two throttles keep their own.
         self._taken: ContextVar[Taken | None] = ContextVar(f"passport_throttle_{id(self):x}", default=None)
 
     def __repr__(self) -> str:
@@ -223,14 +224,14 @@ class LoginThrottle:
                 f"Too many failed attempts. Try again in {retry_after} seconds.",
                 [("Retry-After", str(retry_after))],
             )
-        self._taken.set((id(request), account_buckets, taken))
+        self._taken.set((request, account_buckets, taken))
         return None
 
     @hookimpl
     def passport_attempt_finished(self, request: Request, outcome: Outcome) -> None:
         taken = self._taken.get()
         self._taken.set(None)
-        if taken is None or taken[0] != id(request):
+        if taken is None or taken[0] is not request:
             return
         _, account_buckets, slots = taken
         if outcome.action == "fail" and outcome.refusal is None:

@@ -7,6 +7,7 @@ other clients of the same servers.
 
 from __future__ import annotations
 
+import logging
 import pathlib
 import threading
 import time
@@ -134,3 +135,32 @@ def test_redis_stopped_and_restarted_follows_the_setting_and_never_answers_500(
     finally:
         for server in servers:
             server.stop()
+
+
+def test_an_outage_is_logged_once_when_it_starts_and_once_when_it_ends(
+    own_redis_server: RedisServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    from passport.core import Passport
+    from passport.plugins.throttle import LoginThrottle
+    from passport.strategies.local import LocalStrategy
+    from passport.strategy_runner import make_request
+
+    passport = Passport()
+    passport.use(LocalStrategy(lambda username, password: None))
+    passport.register_plugin(LoginThrottle(storage=own_redis_server.url, on_storage_error="closed"))
+    guard = passport.authenticate("local", session=False)
+
+    def run() -> int:
+        answer = guard.run(make_request(method="POST", body={"username": "ann", "password": "x"}))
+        return 200 if answer is None else answer.status
+
+    with caplog.at_level(logging.INFO, logger="passport.plugins.throttle"):
+        assert run() == 401
+        own_redis_server.stop()
+        assert [run() for _ in range(5)] == [503] * 5
+        own_redis_server.start()
+        assert [run() for _ in range(5)] == [401, 401, 401, 401, 429]  # the first failure was kept
+    messages = [r.getMessage() for r in caplog.records]
+    assert len([m for m in messages if "unreachable" in m]) == 1
+    assert len([m for m in messages if "reachable again" in m]) == 1
+    assert own_redis_server.url not in caplog.text and str(own_redis_server.port) not in caplog.text

@@ -25,6 +25,7 @@ PACKAGES: dict[str, str] = {
     "github": "strategies/github",
     "jwt": "strategies/jwt",
     "audit": "plugins/audit",
+    "throttle": "plugins/throttle",
     "demo": "demo",  # the runnable demo app (package passport_demo, outside the passport namespace)
 }
 STRATEGIES = ["-e", "strategies/local", "-e", "strategies/apikey", "-e", "strategies/oauth2", "-e", "strategies/github"]
@@ -58,7 +59,28 @@ INSTALL: dict[str, list[str]] = {
         "strategies/jwt[test]",
     ],
     "audit": ["-e", "core[flask]", "-e", "strategy-runner", "-e", "plugins/audit[test]"],
-    "demo": ["-e", "core[flask,starlette]", "-e", "strategy-runner", *STRATEGIES, "-e", "demo[test]"],
+    # Its tests run real Flask (waitress) and Starlette (uvicorn) apps with the local strategy.
+    "throttle": [
+        "-e",
+        "core[flask,starlette]",
+        "-e",
+        "strategy-runner",
+        "-e",
+        "strategies/local",
+        "-e",
+        "plugins/throttle[test]",
+    ],
+    "demo": [
+        "-e",
+        "core[flask,starlette]",
+        "-e",
+        "strategy-runner",
+        *STRATEGIES,
+        "-e",
+        "plugins/throttle",
+        "-e",
+        "demo[test]",
+    ],
 }
 TYPE_STUBS = ["types-requests", "types-oauthlib"]
 TYPED_OPTIONALS = ["starsessions>=2.1"]  # imported by the Starlette adapter only when it serves the session
@@ -158,5 +180,6 @@ def bench(session: nox.Session) -> None:
         "uvicorn",
         "waitress",
         "httpx",
+        "limits[redis]",  # the throttle's Redis case
     )
     session.run("python", "bench/run.py", *session.posargs)

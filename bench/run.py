@@ -36,6 +36,14 @@ def main(argv: list[str]) -> int:
     else:
         results["server_sessions"] = sessions_bench.run(rounds=3 if quick else 9, number=200 if quick else 1000)
         sessions_bench.print_report(results["server_sessions"])
+    try:
+        import throttle_bench
+    except ImportError as exc:  # passport-plugin-throttle not installed in this environment
+        print(f"\npassport-plugin-throttle: skipped ({exc})")
+    else:
+        throttle = throttle_bench.run(rounds=3 if quick else 7, number=500 if quick else 2000)
+        throttle_bench.print_report(throttle)
+        results["throttle"] = throttle
     if not quick and "--no-server" not in argv:
         import load
 

@@ -21,6 +21,7 @@ EXPECTED = {
     "passport.strategies.github",
     "passport.strategies.jwt",
     "passport.plugins.audit",
+    "passport.plugins.throttle",
 }
 
 

@@ -23,6 +23,7 @@ from flask import session
 from passport.core import Passport
 from passport.flask import PassportFlask
 from passport.flask import current_user
+from passport.plugins.throttle import LoginThrottle
 from passport.strategies.apikey import APIKeyStrategy
 from passport.strategies.apikey import BearerStrategy
 from passport.strategies.apikey import KeyStore
@@ -111,6 +112,9 @@ def create_app(settings: Settings) -> Flask:
 
     passport = Passport()
     passport.use(LocalStrategy(users.verify_password))
+    # The throttle with its embedded memory default: the sixth wrong password in five minutes for
+    # one account from one client is refused (429 with Retry-After; a flash on the form).
+    passport.register_plugin(LoginThrottle(strategies={"local"}))
     passport.use(APIKeyStrategy(KeyStore([(settings.api_key, alice)])))  # digests only, constant-time lookup
     passport.use(BearerStrategy(KeyStore([(settings.bearer_token, alice)]), realm="passport-demo"))
     passport.use(
@@ -235,6 +239,11 @@ def create_app(settings: Settings) -> Flask:
     @app.get("/api/me")
     @auth.authenticate(["bearer", "apikey"], session=False)
     def api_me() -> Any:
+        return {"id": current_user.id, "name": current_user.name}
+
+    @app.post("/api/login")  # a password check without a session: 401, then 429 from the throttle
+    @auth.authenticate("local", session=False)
+    def api_login() -> Any:
         return {"id": current_user.id, "name": current_user.name}
 
     return app

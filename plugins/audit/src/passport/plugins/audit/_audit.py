@@ -20,8 +20,8 @@ AUDIT_LOGGER: Final = "passport.audit"
 # The strategy that produced the success being logged in, with the request it was for: set by
 # the attempt hook, read by the login hook that follows it for the same request. A success that
 # leads to no login (authorize, attempt()) must not be credited to a later direct login, even one
-# in the next request on the same thread: hence the request's identity beside the name.
-_SUCCEEDED_WITH: Final[ContextVar[tuple[int, str | None] | None]] = ContextVar("passport_audit_strategy", default=None)
+# in the next request on the same thread: hence the request itself beside the name.
+_SUCCEEDED_WITH: Final[ContextVar[tuple[Any, str | None] | None]] = ContextVar("passport_audit_strategy", default=None)
 
 
 def default_user_id(user: Any) -> str | None:
@@ -93,7 +93,8 @@ class AuditLog:
     def passport_attempt_finished(self, request: Request, strategies: Sequence[str], outcome: Outcome) -> None:
         action = outcome.action
         if action == "success":
-            _SUCCEEDED_WITH.set((id(request), outcome.strategy))
+            # The request itself, not id(request): a later request can reuse a freed object's id.
+            _SUCCEEDED_WITH.set((request, outcome.strategy))
         elif action == "fail":
             event = "failure" if outcome.refusal is None else "refused"
             strategy = ",".join(strategies)
@@ -106,7 +107,7 @@ class AuditLog:
     def passport_login(self, request: Request, user: Any, session: bool) -> None:
         succeeded = _SUCCEEDED_WITH.get()
         _SUCCEEDED_WITH.set(None)
-        strategy = succeeded[1] if succeeded is not None and succeeded[0] == id(request) else None
+        strategy = succeeded[1] if succeeded is not None and succeeded[0] is request else None
         if session or self.api_successes:
             event = "login" if session else "authenticated"
             self._log(logging.INFO, event, request, strategy=strategy, user=self.user_id(user))

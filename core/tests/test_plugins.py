@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 from typing import Any
 
 import pytest
@@ -517,3 +518,40 @@ def test_hookspecs_declares_exactly_the_six_passport_hooks():
         "passport_logout",
     }
     assert set(hookspecs.__all__) == specs | {"Refusal", "hookimpl", "hookspec"}
+
+
+class _ThreadRecorder:
+    """A plugin recording which thread its attempt hooks ran on."""
+
+    def __init__(self, blocking: bool) -> None:
+        self.passport_blocking = blocking
+        self.threads: list[int] = []
+
+    @hookimpl
+    def passport_refuse_attempt(self, request: Any) -> None:
+        self.threads.append(threading.get_ident())
+
+    @hookimpl
+    def passport_attempt_finished(self, request: Any) -> None:
+        self.threads.append(threading.get_ident())
+
+
+@pytest.mark.parametrize("blocking", [True, False])
+async def test_a_blocking_plugin_s_attempt_hooks_run_off_the_event_loop(passport, scripted, ann, blocking):
+    recorder = _ThreadRecorder(blocking)
+    passport.register_plugin(recorder)
+    passport.use(scripted("a", "success", ann))
+    await passport.authenticate("a", session=False).arun(make_request())
+    loop_thread = threading.get_ident()
+    assert len(recorder.threads) == 2
+    assert all((ident != loop_thread) is blocking for ident in recorder.threads)
+    passport.unregister_plugin(recorder)
+    assert await passport.authenticate("a", session=False).arun(make_request()) is None  # fine without it
+
+
+def test_a_blocking_plugin_in_sync_code_runs_in_line(passport, scripted, ann):
+    recorder = _ThreadRecorder(True)
+    passport.register_plugin(recorder)
+    passport.use(scripted("a", "success", ann))
+    passport.authenticate("a", session=False).run(make_request())
+    assert recorder.threads == [threading.get_ident()] * 2

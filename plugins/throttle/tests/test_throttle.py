@@ -300,3 +300,8 @@ def test_the_public_names_are_exactly_all() -> None:
     public = {name for name, value in vars(module).items() if not name.startswith("_") and not inspect.ismodule(value)}
     assert public == set(module.__all__) - {"__version__"}
     assert LoginThrottle.__module__ == "passport.plugins.throttle"
+
+
+def test_a_networked_storage_marks_the_hooks_blocking_and_memory_does_not() -> None:
+    assert LoginThrottle().passport_blocking is False
+    assert LoginThrottle(storage="redis://127.0.0.1:1/0").passport_blocking is True

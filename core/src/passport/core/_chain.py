@@ -148,7 +148,14 @@ class Guard:
         registry = self._registry
         hooks = registry.hooks
         outcome = Outcome()
-        refused = hooks is not None and self._refused(hooks, request, outcome)
+        refused = False
+        if hooks is not None:
+            if hooks.blocking:  # a plugin's hooks wait on I/O: a step, so async mode offloads them
+                step: list[Any] = [self._refused, (hooks, request, outcome)]
+                yield step
+                refused = step[0]
+            else:
+                refused = self._refused(hooks, request, outcome)
         if (
             not refused
             and self._checks_credentials
@@ -196,7 +203,10 @@ class Guard:
             finally:
                 CURRENT.reset(token)
         if hooks is not None:  # refused, ambiguous or run: the attempt is over
-            hooks.finished(request, self.names, outcome)
+            if hooks.blocking:
+                yield [hooks.finished, (request, self.names, outcome)]
+            else:
+                hooks.finished(request, self.names, outcome)
         result: Outcome | Response | None = outcome
         if apply:
             opts = self.opts

@@ -278,7 +278,7 @@ class Passport:
 
     def unregister_plugin(self, plugin: object) -> None:
         """Remove a plugin registered earlier."""
-        self._host().manager.unregister(plugin)
+        self._host().unregister(plugin)
 
     def load_plugins(self, *, block: Iterable[str] = ()) -> int:
         """Load the plugins published under the ``passport.plugins`` entry point group.

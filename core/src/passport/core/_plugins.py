@@ -51,10 +51,12 @@ def plugin_entries() -> list[StrategyInfo]:
 class PluginHost:
     """A ``Passport``'s plugin manager and the core's calls into it."""
 
-    __slots__ = ("manager",)
+    __slots__ = ("blocking", "manager")
 
     def __init__(self) -> None:
         self.manager = pluggy.PluginManager("passport")
+        self.blocking = False
+        """Whether a registered plugin says its attempt hooks wait on I/O (``passport_blocking``)."""
         self.manager.add_hookspecs(hookspecs)
 
     # -- registering -------------------------------------------------------------------------
@@ -95,7 +97,18 @@ class PluginHost:
                 if problem is not None:
                     manager.unregister(plugin)
                     raise PluginError(f"plugin {registered!r} {problem}", registered)
+        self._recount()
         return registered
+
+    def unregister(self, plugin: object) -> None:
+        self.manager.unregister(plugin)
+        self._recount()
+
+    def _recount(self) -> None:
+        # A plugin whose hooks wait on the network (a Redis count) says so with a true
+        # ``passport_blocking`` attribute; async guards then run the attempt hooks in a worker
+        # thread instead of on the event loop. Worked out once per (un)registration.
+        self.blocking = any(getattr(p, "passport_blocking", False) is True for p in self.manager.get_plugins())
 
     def load_entry_points(self, block: Iterable[str] = ()) -> int:
         """Load and register the ``passport.plugins`` entry points, skipping ``block``ed names.

@@ -15,6 +15,7 @@ from typing import final
 
 import limits
 from limits.errors import StorageError
+from limits.storage import MemoryStorage
 from limits.storage import Storage
 
 from passport.core import Outcome
@@ -160,6 +161,12 @@ class LoginThrottle:
             f"storage={type(self._buckets.storage).__name__}, "
             f"on_storage_error={'open' if self.fail_open else 'closed'!r})"
         )
+
+    @property
+    def passport_blocking(self) -> bool:
+        """True with a networked storage (Redis): async guards call this plugin's hooks in a
+        worker thread, so a round trip never holds the event loop (the core reads it)."""
+        return not isinstance(self._buckets.storage, MemoryStorage)
 
     @property
     def storage(self) -> Storage:

@@ -10,8 +10,10 @@ Hooks run synchronously, in sync and async apps alike: keep them quick (hand slo
 shipping audit logs to a queue). A plugin whose attempt hooks must wait on the network (a
 counter in Redis) sets a true ``passport_blocking`` attribute: async guards then call
 ``passport_refuse_attempt``, ``passport_attempt_started`` and ``passport_attempt_finished`` in a
-worker thread, so the event loop never waits on it (other plugins' hooks move with them). An exception in an observer hook is logged on the
-``passport.plugins`` logger and the request carries on; an exception in
+worker thread, so the event loop never waits on it (other plugins' hooks move with them).
+
+An exception in an observer hook is logged on the ``passport.plugins`` logger and the request
+carries on; an exception in
 :func:`passport_refuse_attempt` raises :class:`~passport.core.PluginError`, because letting
 the attempt through would silently disable the plugin's protection.
 

@@ -83,7 +83,9 @@ INSTALL: dict[str, list[str]] = {
     ],
 }
 TYPE_STUBS = ["types-requests", "types-oauthlib"]
-TYPED_OPTIONALS = ["starsessions>=2.1"]  # imported by the Starlette adapter only when it serves the session
+# Imported only where they are used: starsessions by the Starlette adapter when it serves the
+# session, Django by passport.django (with its stubs for mypy).
+TYPED_OPTIONALS = ["starsessions>=2.1", "django>=4.2", "django-stubs>=4.2"]
 
 
 def _all_distributions(editable: bool) -> list[str]:
@@ -155,7 +157,7 @@ def namespace(session: nox.Session) -> None:
     wheels = _check_wheels(session, wheel_dir)
     importer = str(ROOT / "testing" / "import_all.py")
     # Regular install from the built wheels, then editable installs from the source trees.
-    session.install(*wheels, "flask", "starlette")
+    session.install(*wheels, "flask", "starlette", "django")
     session.run("python", importer)
     session.install(*_all_distributions(editable=True))
     session.run("python", importer, "--editable")

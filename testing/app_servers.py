@@ -39,6 +39,7 @@ class AppServer:
         self.env = {**os.environ, **(env or {})}
         self.cwd = cwd
         self._process: subprocess.Popen[bytes] | None = None
+        self.last_stderr = ""  # what the server wrote to stderr, read when it stops
 
     @property
     def url(self) -> str:
@@ -75,4 +76,5 @@ class AppServer:
                 process.kill()
                 process.wait()
         if process.stderr:
+            self.last_stderr = process.stderr.read().decode(errors="replace")
             process.stderr.close()

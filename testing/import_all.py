@@ -14,6 +14,7 @@ EXPECTED = {
     "passport.core",
     "passport.flask",
     "passport.starlette",
+    "passport.django",
     "passport.strategy_runner",
     "passport.strategies.local",
     "passport.strategies.apikey",

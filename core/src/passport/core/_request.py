@@ -26,13 +26,15 @@ class Request(Protocol):
     does not say; forwarded headers are for the app to believe or not. ``session`` is a mutable
     mapping, or ``None`` without session support. ``user`` and ``auth_info`` are set by the core.
 
-    Three optional capabilities (see ``docs/adapters.md``; both shipped adapters and the runner's
+    Optional capabilities (see ``docs/adapters.md``; both shipped adapters and the runner's
     test request have them): ``flash(message, category)`` records a flash message for the next
     page (without it, flashes are dropped); ``regenerate_session()`` replaces ``session``
     with a fresh, empty one under a new identifier (without it, login and logout clear the
     session in place); ``add_response_header(name, value)`` adds a header to whatever response
     this request ends in, the app's own included (remember-me's ``Set-Cookie``; without it,
-    remember-me raises ``SessionError``).
+    remember-me raises ``SessionError``). A framework that keeps login sessions itself (Django's
+    ``django.contrib.auth``) gives the request ``login_session(user)`` and ``logout_session()``:
+    the core's login and logout call them instead of its serializers and session keys.
     """
 
     @property

@@ -79,6 +79,16 @@ def login(
         return login_request(registry, request, user)
     _require(user)
     request.user = user
+    own_login = getattr(request, "login_session", None)  # optional: the framework keeps logins
+    if own_login is not None:
+        try:
+            yield [own_login, (user,)]  # Django's login(): may write to the database, so a step
+        except BaseException:
+            request.user = None
+            raise
+        if registry.hooks is not None:
+            registry.hooks.login(request, user, True)
+        return
     try:
         session_of(request)
         value = yield from first_answer(registry.serializers, user, request)
@@ -109,7 +119,11 @@ def logout(registry: Registry, request: Request, keep_session_info: bool) -> Flo
     """
     user = request.user
     request.user = None
-    clear_login(request, keep_session_info)
+    own_logout = getattr(request, "logout_session", None)  # optional: the framework keeps logins
+    if own_logout is not None:
+        yield [own_logout, ()]
+    else:
+        clear_login(request, keep_session_info)
     if registry.remember is not None:
         yield from registry.remember.forget(request)
     hooks = registry.hooks

@@ -1,0 +1,186 @@
+"""``DjangoRequest``: the :class:`passport.core.Request` view of a Django ``HttpRequest``."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from collections.abc import Mapping
+from collections.abc import MutableMapping
+from functools import cached_property
+from typing import Any
+from typing import Final
+from typing import final
+
+from django.conf import settings
+from django.contrib import auth
+from django.contrib import messages
+from django.contrib.auth.models import AnonymousUser
+from django.http import HttpRequest
+from passport.core.adapters import Headers
+from passport.core.adapters import body_kind
+from passport.core.adapters import check_body
+from passport.core.adapters import fields_from_pairs
+from passport.core.adapters import iri_to_uri
+from passport.core.adapters import parse_body
+
+VIEW_KEY: Final = "_passport_request"
+"""The ``HttpRequest`` attribute holding its one :class:`DjangoRequest`."""
+
+LEVELS: Final = {
+    "debug": messages.DEBUG,
+    "info": messages.INFO,
+    "success": messages.SUCCESS,
+    "warning": messages.WARNING,
+    "error": messages.ERROR,
+}
+
+
+@final
+class DjangoRequest:
+    """The :class:`passport.core.Request` of one Django request (one per request, kept on it).
+
+    ``user`` is Django's ``request.user`` (``None`` while it is anonymous): a passport login is a
+    Django login. The login steps are Django's own (``login_session``/``logout_session``):
+    ``django.contrib.auth.login`` rotates the session key (``cycle_key``), rotates the CSRF token
+    and stores the session auth hash, so a password change ends the user's other sessions.
+    Flashes go to ``django.contrib.messages``.
+    """
+
+    def __init__(self, request: HttpRequest, async_mode: bool = False) -> None:
+        self._request = request
+        self.method = request.method or "GET"
+        self.path = request.path_info
+        self.client_address: str | None = request.META.get("REMOTE_ADDR") or None
+        self.body: Mapping[str, Any] = {}
+        self.raw_body = b""
+        self.auth_info: Any = None
+        self.response_headers: list[tuple[str, str]] = []
+        # Optional capabilities the core looks up: Django's own login and logout, async in
+        # async views (Django's ORM may not run on the event loop).
+        self.login_session: Callable[[Any], Any]
+        self.logout_session: Callable[[], Any]
+        if async_mode:
+            self.login_session, self.logout_session = self._alogin_session, self._alogout_session
+        else:
+            self.login_session, self.logout_session = self._login_session, self._logout_session
+
+    @classmethod
+    def of(cls, request: HttpRequest, async_mode: bool = False) -> DjangoRequest:
+        """The view of ``request``, made once per request."""
+        key = VIEW_KEY + ("_async" if async_mode else "")
+        view: DjangoRequest | None = getattr(request, key, None)
+        if view is None:
+            view = cls(request, async_mode)
+            setattr(request, key, view)
+        return view
+
+    @property
+    def user(self) -> Any:
+        user = getattr(self._request, "user", None)
+        return None if user is None or not user.is_authenticated else user
+
+    @user.setter
+    def user(self, value: Any) -> None:
+        self._request.user = AnonymousUser() if value is None else value
+
+    @cached_property
+    def url(self) -> str:
+        return iri_to_uri(self._request.build_absolute_uri())
+
+    @cached_property
+    def headers(self) -> Headers:
+        return Headers(self._request.headers.items())
+
+    @cached_property
+    def query(self) -> dict[str, Any]:
+        return fields_from_pairs((k, v) for k, values in self._request.GET.lists() for v in values)
+
+    @property
+    def cookies(self) -> Mapping[str, str]:
+        return self._request.COOKIES
+
+    @property
+    def session(self) -> MutableMapping[str, Any] | None:
+        return getattr(self._request, "session", None)
+
+    def load_body(self) -> None:
+        """Decode the form, JSON or multipart body (strict; a BodyError for 400/413/415).
+
+        Django's own limits (``DATA_UPLOAD_MAX_MEMORY_SIZE``) apply first; a body that
+        middleware read already (CSRF reads POST forms) is taken from Django's cache.
+        """
+        request = self._request
+        kind, params = body_kind(self.method, request.META.get("CONTENT_TYPE"))
+        if kind is None:
+            return
+        length = request.META.get("CONTENT_LENGTH")
+        check_body(kind, params, int(length) if length and length.isdigit() else None)
+        if getattr(request, "_read_started", False) and not hasattr(request, "_body"):
+            # A multipart body Django parsed from the stream: its fields, no raw bytes.
+            self.body = fields_from_pairs((k, v) for k, values in request.POST.lists() for v in values)
+            return
+        data = request.body  # Django reads and caches it (within DATA_UPLOAD_MAX_MEMORY_SIZE)
+        check_body(kind, params, len(data))
+        if not hasattr(request, "_stream"):
+            request._stream = io.BytesIO(data)
+        self.body = parse_body(kind, params, data)
+        self.raw_body = data
+
+    # -- optional capabilities --------------------------------------------------------------------
+
+    def flash(self, message: str, category: str = "message") -> None:
+        """``django.contrib.messages``: the category becomes the level (``error``, ``success``,
+        ...), any other one an ``info`` message tagged with it."""
+        level = LEVELS.get(category)
+        tags = "" if level is not None else category
+        messages.add_message(self._request, level or messages.INFO, message, extra_tags=tags, fail_silently=True)
+
+    def regenerate_session(self) -> None:
+        session = self.session
+        if session is not None:
+            session.cycle_key()  # type: ignore[attr-defined]
+
+    def add_response_header(self, name: str, value: str) -> None:
+        self.response_headers.append((name, value))
+
+    def _login_session(self, user: Any) -> None:
+        """Django's ``login()``: the session key rotated, the CSRF token rotated, the auth hash kept."""
+        auth.login(self._request, _django_user(user), backend=getattr(settings, "PASSPORT_AUTH_BACKEND", None))
+
+    def _logout_session(self) -> None:
+        auth.logout(self._request)
+
+    async def _alogin_session(self, user: Any) -> None:
+        await _alogin(self._request, _django_user(user), getattr(settings, "PASSPORT_AUTH_BACKEND", None))
+
+    async def _alogout_session(self) -> None:
+        await _alogout(self._request)
+
+
+def _django_user(user: Any) -> Any:
+    if getattr(user, "_meta", None) is None or getattr(user, "pk", None) is None:
+        raise TypeError(
+            "passport.django logs users in with django.contrib.auth: verify must return a saved "
+            f"user model instance, not a {type(user).__name__}"
+        )
+    return user
+
+
+async def _alogin(request: HttpRequest, user: Any, backend: str | None) -> None:
+    alogin = getattr(auth, "alogin", None)  # Django 5.0+
+    if alogin is not None:
+        await alogin(request, user, backend=backend)
+        return
+    from asgiref.sync import sync_to_async
+
+    await sync_to_async(auth.login)(request, user, backend=backend)
+
+
+async def _alogout(request: HttpRequest) -> None:
+    alogout = getattr(auth, "alogout", None)
+    if alogout is not None:
+        await alogout(request)
+        return
+    from asgiref.sync import sync_to_async
+
+    await sync_to_async(auth.logout)(request)

@@ -179,6 +179,7 @@ def bench(session: nox.Session) -> None:
         *_all_distributions(editable=True)[2:],
         "flask-login",
         "starsessions[redis]",
+        "django",
         "uvicorn",
         "waitress",
         "httpx",

@@ -44,6 +44,14 @@ def main(argv: list[str]) -> int:
         throttle = throttle_bench.run(rounds=3 if quick else 7, number=500 if quick else 2000)
         throttle_bench.print_report(throttle)
         results["throttle"] = throttle
+    try:
+        import django  # noqa: F401
+        import django_bench
+    except ImportError as exc:  # Django not installed in this environment
+        print(f"\nDjango: skipped ({exc})")
+    else:
+        results["django"] = django_bench.run(rounds=3 if quick else 9, number=300 if quick else 2000)
+        django_bench.print_report(results["django"])
     if not quick and "--no-server" not in argv:
         import load
 

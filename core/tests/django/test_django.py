@@ -140,3 +140,16 @@ async def test_async_views_log_in_with_django_alogin(users):
 def test_a_malformed_login_body_is_a_400_not_a_500(users):
     response = Client().post("/login/", '{"username": [1]', content_type="application/json")
     assert response.status_code == 400
+
+
+def test_headers_are_read_from_meta_case_insensitively_and_never_shown():
+    from passport.django._request import MetaHeaders
+
+    headers = MetaHeaders(
+        {"HTTP_X_API_KEY": "secret", "CONTENT_TYPE": "text/plain", "REMOTE_ADDR": "1.2.3.4", "HTTP_N": 1}
+    )
+    assert headers.get("x-api-key") == headers["X-Api-Key"] == "secret"
+    assert headers.get("content-type") == "text/plain" and "Content-Type" in headers
+    assert headers.get("remote-addr") is None and "n" not in headers
+    assert sorted(headers) == ["content-type", "x-api-key"] and len(headers) == 2
+    assert "secret" not in repr(headers)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable
+from collections.abc import Iterator
 from collections.abc import Mapping
 from collections.abc import MutableMapping
 from functools import cached_property
@@ -16,7 +17,6 @@ from django.contrib import auth
 from django.contrib import messages
 from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest
-from passport.core.adapters import Headers
 from passport.core.adapters import body_kind
 from passport.core.adapters import check_body
 from passport.core.adapters import fields_from_pairs
@@ -88,8 +88,8 @@ class DjangoRequest:
         return iri_to_uri(self._request.build_absolute_uri())
 
     @cached_property
-    def headers(self) -> Headers:
-        return Headers(self._request.headers.items())
+    def headers(self) -> Mapping[str, str]:
+        return MetaHeaders(self._request.META)
 
     @cached_property
     def query(self) -> dict[str, Any]:
@@ -184,3 +184,49 @@ async def _alogout(request: HttpRequest) -> None:
     from asgiref.sync import sync_to_async
 
     await sync_to_async(auth.logout)(request)
+
+
+_UNPREFIXED: Final = frozenset({"CONTENT_TYPE", "CONTENT_LENGTH"})
+
+
+@final
+class MetaHeaders(Mapping[str, str]):
+    """Case-insensitive headers read straight from ``request.META`` (``HTTP_X_API_KEY``).
+
+    A strategy looks up one or two headers; Django's ``request.headers`` would parse every
+    ``META`` key first, which costs more than the rest of an API-key guard.
+    """
+
+    __slots__ = ("_meta",)
+
+    def __init__(self, meta: Mapping[str, Any]) -> None:
+        self._meta = meta
+
+    @staticmethod
+    def _key(name: str) -> str:
+        key = name.upper().replace("-", "_")
+        return key if key in _UNPREFIXED else "HTTP_" + key
+
+    def __getitem__(self, name: str) -> str:
+        value = self._meta[self._key(name)]
+        if type(value) is not str:
+            raise KeyError(name)
+        return value
+
+    def get(self, name: str, default: Any = None) -> Any:  # hot path: one dict lookup
+        value = self._meta.get(self._key(name), default)
+        return value if type(value) is str else default
+
+    def __contains__(self, name: object) -> bool:
+        return isinstance(name, str) and type(self._meta.get(self._key(name))) is str
+
+    def __iter__(self) -> Iterator[str]:
+        for key, value in self._meta.items():
+            if type(value) is str and (key.startswith("HTTP_") or key in _UNPREFIXED):
+                yield (key[5:] if key.startswith("HTTP_") else key).replace("_", "-").lower()
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+    def __repr__(self) -> str:
+        return f"MetaHeaders({sorted(self)!r})"  # names only: values can be credentials

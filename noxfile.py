@@ -84,8 +84,8 @@ INSTALL: dict[str, list[str]] = {
 }
 TYPE_STUBS = ["types-requests", "types-oauthlib"]
 # Imported only where they are used: starsessions by the Starlette adapter when it serves the
-# session, Django by passport.django (with its stubs for mypy).
-TYPED_OPTIONALS = ["starsessions>=2.1", "django>=4.2", "django-stubs>=4.2"]
+# session, redis by RedisRememberStore, Django by passport.django (with its stubs for mypy).
+TYPED_OPTIONALS = ["starsessions>=2.1", "redis>=5", "django>=4.2", "django-stubs>=4.2"]
 
 
 def _all_distributions(editable: bool) -> list[str]:

@@ -33,6 +33,7 @@ from typing import runtime_checkable
 
 from ._async import nonblocking
 from ._errors import SessionError
+from ._logging import IntervalWarning
 
 if TYPE_CHECKING:
     from ._flows import Flow
@@ -235,7 +236,7 @@ class RememberMe:
         except SessionError:
             raise
         except Exception:
-            _store_down.log()
+            _store_down.warn()
             return None
         if type(record.get("e")) not in (int, float) or record["e"] < time.time():
             self._send_cookie(request, None)
@@ -251,14 +252,14 @@ class RememberMe:
                 yield step
                 record = step[0]
             except Exception:
-                _store_down.log()
+                _store_down.warn()
                 record = None
             series = record.get("s") if isinstance(record, Mapping) else None
         if type(series) is str:
             try:
                 yield from self._revoke(series)
             except Exception:
-                _store_down.log()
+                _store_down.warn()
         if token is not None:
             self._send_cookie(request, None)
 
@@ -284,19 +285,6 @@ def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-class _ThrottledLog:
-    """One warning per interval while the store stays down, not one per request."""
-
-    def __init__(self, message: str, interval: float = 60.0) -> None:
-        self.message = message
-        self.interval = interval
-        self._last = -interval
-
-    def log(self) -> None:
-        now = time.monotonic()
-        if now - self._last >= self.interval:
-            self._last = now
-            logger.warning(self.message, exc_info=True)
-
-
-_store_down = _ThrottledLog("passport: the remember-me store cannot be reached; remembered logins wait for it")
+_store_down = IntervalWarning(
+    logger, "passport: the remember-me store cannot be reached; remembered logins wait for it"
+)

@@ -19,6 +19,7 @@ from ._body import body_kind
 from ._body import check_body
 from ._body import parse_body
 from ._body import read_body
+from ._logging import IntervalWarning
 from ._redirects import is_safe_redirect
 from ._request import Headers
 from ._request import fields_from_pairs
@@ -40,6 +41,7 @@ __all__ = [
     "MULTIPART",
     "BodyError",
     "Headers",
+    "IntervalWarning",
     "aread_body",
     "body_kind",
     "check_body",

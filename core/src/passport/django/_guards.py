@@ -46,10 +46,10 @@ def authenticate(strategies: Strategies, **options: Any) -> Callable[[V], V]:
 def authorize(strategies: Strategies, **options: Any) -> Callable[[V], V]:
     """Like :func:`authenticate`, but the account lands on ``request.account`` and the login
     session is left alone (connecting a second account)."""
-    return _decorator(lambda: get_passport().authorize(strategies, **options), assign=True)
+    return _decorator(lambda: get_passport().authorize(strategies, **options))
 
 
-def _decorator(make_guard: Callable[[], Guard], assign: bool = False) -> Callable[[V], V]:
+def _decorator(make_guard: Callable[[], Guard]) -> Callable[[V], V]:
     guard_cell: list[Guard] = []
 
     def guard() -> Guard:
@@ -63,7 +63,7 @@ def _decorator(make_guard: Callable[[], Guard], assign: bool = False) -> Callabl
             @functools.wraps(view)
             async def aguarded(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
                 passport_request = DjangoRequest.of(request, async_mode=True)
-                early = await arun_guard(guard(), passport_request, request, assign)
+                early = await arun_guard(guard(), passport_request, request)
                 if early is not None:
                     return early
                 return with_headers(await view(request, *args, **kwargs), passport_request)
@@ -73,7 +73,7 @@ def _decorator(make_guard: Callable[[], Guard], assign: bool = False) -> Callabl
         @functools.wraps(view)
         def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
             passport_request = DjangoRequest.of(request)
-            early = run_guard(guard(), passport_request, request, assign)
+            early = run_guard(guard(), passport_request, request)
             if early is not None:
                 return early
             return with_headers(view(request, *args, **kwargs), passport_request)
@@ -83,39 +83,36 @@ def _decorator(make_guard: Callable[[], Guard], assign: bool = False) -> Callabl
     return decorate
 
 
-def run_guard(guard: Guard, view: DjangoRequest, request: HttpRequest, assign: bool) -> HttpResponseBase | None:
+def run_guard(guard: Guard, view: DjangoRequest, request: HttpRequest) -> HttpResponseBase | None:
     """Run ``guard``: ``None`` to let the view run, else the response to send instead."""
     try:
         view.load_body()
         response = guard.run(view)
-    except AuthenticationError:
-        raise  # fail_with_error: Django's error handling decides (PassportMiddleware: 401)
     except PassportError as exc:
-        answer = error_response(exc)
-        if answer is None:
-            raise
-        return to_django(answer, view)
-    return _after(guard, view, request, response, assign)
+        return _answer(exc, view)
+    return _after(guard, view, request, response)
 
 
-async def arun_guard(guard: Guard, view: DjangoRequest, request: HttpRequest, assign: bool) -> HttpResponseBase | None:
+async def arun_guard(guard: Guard, view: DjangoRequest, request: HttpRequest) -> HttpResponseBase | None:
     """:func:`run_guard` for async views."""
     try:
         view.load_body()
         response = await guard.arun(view)
-    except AuthenticationError:
-        raise
     except PassportError as exc:
-        answer = error_response(exc)
-        if answer is None:
-            raise
-        return to_django(answer, view)
-    return _after(guard, view, request, response, assign)
+        return _answer(exc, view)
+    return _after(guard, view, request, response)
 
 
-def _after(
-    guard: Guard, view: DjangoRequest, request: HttpRequest, response: Any, assign: bool
-) -> HttpResponseBase | None:
+def _answer(exc: PassportError, view: DjangoRequest) -> HttpResponseBase:
+    """A refused body or an upstream fault, answered with its status; ``fail_with_error``'s
+    error and errors without a status go on to Django's error handling."""
+    answer = None if isinstance(exc, AuthenticationError) else error_response(exc)
+    if answer is None:
+        raise exc  # PassportMiddleware answers AuthenticationError with 401 and its challenges
+    return to_django(answer, view)
+
+
+def _after(guard: Guard, view: DjangoRequest, request: HttpRequest, response: Any) -> HttpResponseBase | None:
     request.auth_info = view.auth_info  # type: ignore[attr-defined]
     prop = guard.opts.assign_property
     if prop is not None:
@@ -160,14 +157,14 @@ class AuthenticateMixin:
 
             async def adispatch() -> Any:
                 view = DjangoRequest.of(request, async_mode=True)
-                early = await arun_guard(guard, view, request, False)
+                early = await arun_guard(guard, view, request)
                 if early is not None:
                     return early
                 return with_headers(await parent(request, *args, **kwargs), view)
 
             return adispatch()
         view = DjangoRequest.of(request)
-        early = run_guard(guard, view, request, False)
+        early = run_guard(guard, view, request)
         if early is not None:
             return early
         return with_headers(parent(request, *args, **kwargs), view)

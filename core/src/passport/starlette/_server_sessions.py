@@ -10,7 +10,6 @@ starts, because ``regenerate_session()`` is called from synchronous core code.
 from __future__ import annotations
 
 import logging
-import time
 from typing import Final
 
 from starlette.requests import HTTPConnection
@@ -21,6 +20,7 @@ from starlette.types import Scope
 from starlette.types import Send
 
 from passport.core import SessionError
+from passport.core.adapters import IntervalWarning
 
 SPENT_IDS: Final = "passport.spent_session_ids"
 """Scope key: the session ids this request rotated away from, removed when the response starts."""
@@ -53,7 +53,7 @@ async def load_server_session(scope: Scope) -> bool:
     try:
         await starsessions.load_session(connection)
     except Exception:
-        _store_down.log()
+        _store_down.warn()
         _forget_session(scope)
         return False
     return True
@@ -81,7 +81,7 @@ def saving_send(scope: Scope, receive: Receive, send: Send) -> Send:
         try:
             await send(message)  # starsessions saves the session here
         except Exception:
-            _store_down.log()
+            _store_down.warn()
             replaced = True
             _forget_session(scope)
             await STORE_UNAVAILABLE(scope, receive, send)
@@ -89,22 +89,7 @@ def saving_send(scope: Scope, receive: Receive, send: Send) -> Send:
     return send_or_replace
 
 
-class _ThrottledLog:
-    """One warning per interval while a store stays down, not one per request."""
-
-    def __init__(self, message: str, interval: float = 60.0) -> None:
-        self.message = message
-        self.interval = interval
-        self._last = -interval
-
-    def log(self) -> None:
-        now = time.monotonic()
-        if now - self._last >= self.interval:
-            self._last = now
-            logger.warning(self.message, exc_info=True)
-
-
-_store_down = _ThrottledLog("passport: the session store cannot be read; answering 503 until it is back")
+_store_down = IntervalWarning(logger, "passport: the session store cannot be read; answering 503 until it is back")
 
 
 def rotate(scope: Scope, middleware_present: bool) -> None:

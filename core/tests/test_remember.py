@@ -203,7 +203,7 @@ def test_while_the_store_is_down_requests_go_on_anonymous_and_keep_the_cookie(an
         second = restore(passport, "t" * 43)
     assert first.user is None and second.user is None
     assert first.response_headers == [] and second.response_headers == []  # nothing lost: retried later
-    assert caplog.text.count("remember-me store is unreachable") == 1
+    assert caplog.text.count("remember-me store cannot be reached") == 1
 
 
 class AsyncStore:

@@ -122,7 +122,8 @@ def test_a_guard_login_is_visible_on_the_made_request():
     assert response is not None and response.header("Location") == "/next"
     assert request.user == {"id": "ann"}
     assert request.session_regenerations == 1
-    assert request.session["passport"] == {"user": "ann"}
+    assert request.session["passport"]["user"] == "ann"
+    assert type(request.session["passport"]["auth_time"]) is int  # a fresh login records its time
     assert request.flashes == [("success", "Welcome back")]
 
 

@@ -43,7 +43,7 @@ def test_a_good_login_stores_the_user_in_the_session_and_redirects(passport: Pas
     assert response is not None
     assert (response.status, response.header("Location")) == (302, "/account")
     assert request.user == {"id": 1, "name": "ann"}
-    assert request.session["passport"] == {"user": 1}
+    assert request.session["passport"]["user"] == 1 and "auth_time" in request.session["passport"]
     assert request.session_regenerations == 1
 
 
@@ -93,7 +93,7 @@ async def test_the_async_guard_logs_in_with_the_same_strategy(passport: Passport
     request = login_request({"username": "ann", "password": "s3cret"})
     response = await passport.authenticate("local", success_redirect="/account").arun(request)
     assert response is not None and response.status == 302
-    assert request.session["passport"] == {"user": 1}
+    assert request.session["passport"]["user"] == 1 and "auth_time" in request.session["passport"]
 
 
 def test_failure_message_stores_verify_s_message_in_the_session(passport: Passport) -> None:

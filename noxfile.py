@@ -83,7 +83,10 @@ INSTALL: dict[str, list[str]] = {
     ],
 }
 TYPE_STUBS = ["types-requests", "types-oauthlib"]
-TYPED_OPTIONALS = ["starsessions>=2.1"]  # imported by the Starlette adapter only when it serves the session
+TYPED_OPTIONALS = [
+    "starsessions>=2.1",  # imported by the Starlette adapter only when it serves the session
+    "fastapi>=0.110",  # imported by the Starlette adapter only for a FastAPI app's OpenAPI schemes
+]
 
 
 def _all_distributions(editable: bool) -> list[str]:

@@ -25,8 +25,10 @@ from fastapi.openapi.models import HTTPBase
 from fastapi.openapi.models import OAuth2
 from fastapi.openapi.models import OpenIdConnect
 from fastapi.openapi.models import SecurityBase as SecuritySchemeModel
+from fastapi.security import OAuth2 as OAuth2Security
 from fastapi.security.base import SecurityBase
 from pydantic import ValidationError
+from starlette.requests import HTTPConnection
 
 _MODELS: Final[dict[str, type[SecuritySchemeModel]]] = {
     "apiKey": APIKey,
@@ -56,6 +58,26 @@ class PassportSecurity(SecurityBase):
 
     async def __call__(self) -> None:
         """FastAPI solves every dependency per request: this one answers nothing and reads nothing."""
+        return None
+
+
+@final
+class PassportScopedSecurity(OAuth2Security):
+    """:class:`PassportSecurity` for ``oauth2`` and ``openIdConnect`` schemes, whose requirement
+    lists scopes: FastAPI before 0.116 gives scopes only to instances of its ``OAuth2`` or
+    ``OpenIdConnect`` classes. Their checking ``__call__`` is replaced by one that reads nothing.
+    """
+
+    def __init__(self, scheme_name: str, model: SecuritySchemeModel) -> None:  # no super(): it builds a model
+        self.scheme_name = scheme_name
+        self.model = model  # an OpenIdConnect model too: FastAPI only serialises it
+        self.auto_error = False
+
+    def __repr__(self) -> str:
+        return f"<PassportScopedSecurity {self.scheme_name!r}>"
+
+    async def __call__(self, request: HTTPConnection) -> None:
+        """Answers nothing and reads nothing: passport's guard checks the credentials."""
         return None
 
 
@@ -150,7 +172,13 @@ def security_parameters(schemes: Sequence[tuple[str, str, Any]], options: Mappin
     parameters = []
     for index, (strategy, component, scheme) in enumerate(schemes):
         model = scheme_model(strategy, scheme)
-        dependency = Security(PassportSecurity(component, model), scopes=requirement_scopes(scheme, options))
+        kind = PassportScopedSecurity if scheme["type"] in _SCOPED else PassportSecurity
+        dependency = Security(kind(component, model), scopes=requirement_scopes(scheme, options))
         name = f"passport_scheme_{index}"
         parameters.append(inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=dependency, annotation=None))
     return parameters
+
+
+# FastAPI reads a dependency's annotations at run time (without evaluating postponed ones before
+# 0.116), and an instance has no globals to resolve them with: give it the real class.
+PassportScopedSecurity.__call__.__annotations__["request"] = HTTPConnection

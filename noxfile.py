@@ -83,10 +83,7 @@ INSTALL: dict[str, list[str]] = {
     ],
 }
 TYPE_STUBS = ["types-requests", "types-oauthlib"]
-TYPED_OPTIONALS = [
-    "starsessions>=2.1",  # imported by the Starlette adapter only when it serves the session
-    "fastapi>=0.110",  # imported by the Starlette adapter only for a FastAPI app's OpenAPI schemes
-]
+TYPED_OPTIONALS = ["starsessions>=2.1"]  # imported by the Starlette adapter only when it serves the session
 
 
 def _all_distributions(editable: bool) -> list[str]:
@@ -129,6 +126,7 @@ def typecheck(session: nox.Session) -> None:
     """Type-check every distribution's src/ with mypy --strict."""
     editable = _all_distributions(editable=True)[2:]
     session.install("mypy>=1.11", *TYPE_STUBS, *TYPED_OPTIONALS, "-e", "core[flask,starlette]", *editable)
+    session.install("fastapi>=0.110")  # imported by the Starlette adapter only for a FastAPI app's OpenAPI schemes
     libraries = [f"{path}/src/passport" for name, path in PACKAGES.items() if name != "demo"]
     session.run("mypy", *libraries, "demo/src/passport_demo", env={"MYPYPATH": "demo/src"})
 

@@ -64,8 +64,8 @@ class PassportSecurity(SecurityBase):
 @final
 class PassportScopedSecurity(OAuth2Security):
     """:class:`PassportSecurity` for ``oauth2`` and ``openIdConnect`` schemes, whose requirement
-    lists scopes: FastAPI before 0.116 gives scopes only to instances of its ``OAuth2`` or
-    ``OpenIdConnect`` classes. Their checking ``__call__`` is replaced by one that reads nothing.
+    lists scopes: older FastAPI releases (0.115 among them) give scopes only to instances of its
+    ``OAuth2`` or ``OpenIdConnect`` classes. Their checking ``__call__`` is replaced by one that reads nothing.
     """
 
     def __init__(self, scheme_name: str, model: SecuritySchemeModel) -> None:  # no super(): it builds a model
@@ -102,7 +102,7 @@ class SchemeNames:
         while True:
             taken = self._taken.get(candidate)
             if taken is None:
-                self._taken[candidate] = scheme
+                self._taken[candidate] = copy.deepcopy(scheme)  # a later change to the strategy's dict is not ours
                 return candidate
             if taken == scheme:
                 return candidate
@@ -179,6 +179,6 @@ def security_parameters(schemes: Sequence[tuple[str, str, Any]], options: Mappin
     return parameters
 
 
-# FastAPI reads a dependency's annotations at run time (without evaluating postponed ones before
-# 0.116), and an instance has no globals to resolve them with: give it the real class.
+# FastAPI reads a dependency's annotations at run time (older releases without evaluating postponed
+# ones), and an instance has no globals to resolve them with: give it the real class.
 PassportScopedSecurity.__call__.__annotations__["request"] = HTTPConnection

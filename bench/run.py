@@ -30,6 +30,12 @@ def main(argv: list[str]) -> int:
         results["jwt"] = jwt_bench.run(rounds=5 if quick else 15, number=500 if quick else 2000)
         jwt_bench.print_report(results["jwt"])
     try:
+        import openapi_bench
+    except ImportError:  # FastAPI not installed
+        pass
+    else:
+        results["openapi"] = openapi_bench.run(rounds=9 if quick else 27, number=500 if quick else 2000)
+    try:
         import sessions_bench
     except ImportError:  # starsessions not installed
         pass

@@ -144,6 +144,15 @@ async def test_fastapi_an_expired_token_is_a_401_with_the_reason(jwks_server: JW
     assert (missing.status_code, missing.headers["www-authenticate"]) == (401, 'Bearer realm="api"')
 
 
+async def test_fastapi_openapi_declares_the_bearer_jwt_scheme(jwks_server: JWKSServer) -> None:
+    transport = httpx.ASGITransport(app=fastapi_app(jwks_server))
+    async with httpx.AsyncClient(transport=transport, base_url="http://app.test") as client:
+        spec = (await client.get("/openapi.json")).json()
+    assert spec["components"]["securitySchemes"] == {"jwt": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}}
+    assert spec["paths"]["/api/me"]["get"]["security"] == [{"jwt": []}]
+    assert jwks_server.hits == 0  # describing the scheme fetches nothing
+
+
 async def test_fastapi_an_unreachable_jwks_is_a_502(jwks_server: JWKSServer) -> None:
     app = fastapi_app(jwks_server)
     jwks_server.mode, jwks_server.status = "status", 503

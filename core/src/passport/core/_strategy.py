@@ -26,6 +26,11 @@ class Strategy:
     One instance serves every request, concurrently: treat ``self`` as read-only
     configuration inside ``authenticate`` and keep per-request state in local variables.
     The actions are routed to the attempt in progress, never stored on the instance.
+
+    Optional: an ``openapi_scheme`` attribute or property, the strategy's credential as an
+    OpenAPI 3 Security Scheme Object (a dict, e.g. ``{"type": "http", "scheme": "bearer"}``), or
+    ``None`` for none. A guard used as a FastAPI dependency declares it in the app's
+    ``openapi.json``, under the name the strategy is registered as. The base class has none.
     """
 
     name: str = ""

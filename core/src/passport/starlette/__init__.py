@@ -29,7 +29,9 @@ rotate: login and logout *clear* it, and a copied cookie stays valid until ``max
 ``https_only=True`` in production). With a server-side session backend, pass
 ``regenerate_session=fn(connection)`` to issue a new id.
 ``.protect`` is for Starlette endpoints; FastAPI path operations use ``Depends(guard)``. Flash
-messages wait in the session for :func:`get_flashed_messages`. ``fail_with_error`` raises an
+messages wait in the session for :func:`get_flashed_messages`. In a FastAPI app a guard also
+declares its strategies' ``openapi_scheme`` in ``openapi.json`` (the lock in ``/docs``), a chain
+as alternatives; only the document changes, and FastAPI is imported only when it asks. ``fail_with_error`` raises an
 ``AuthenticationError`` that Starlette also renders as an ``HTTPException`` with every challenge.
 """
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import inspect
 from collections.abc import Awaitable
 from collections.abc import Callable
 from collections.abc import Sequence
@@ -13,6 +15,7 @@ from starlette.requests import HTTPConnection
 from starlette.requests import Request
 
 from passport.core import AuthenticationError
+from passport.core import Guard
 from passport.core import Outcome
 from passport.core import Passport
 from passport.core import Strategy
@@ -37,6 +40,7 @@ class PassportStarlette:
     def __init__(self, passport: Passport, app: Starlette | None = None, *, login_url: str | None = None) -> None:
         self.passport = passport
         self.login_url = login_url
+        self._scheme_names: Any = None  # the SchemeNames of this app's OpenAPI document, made when first needed
         if app is not None:
             self.init_app(app)
 
@@ -53,12 +57,38 @@ class PassportStarlette:
                 app.add_exception_handler(cls, send_passport_response)
 
     def authenticate(self, strategies: Strategies, **options: Any) -> StarletteGuard:
-        """A guard with Passport's route options (see :meth:`passport.core.Passport.authenticate`)."""
-        return StarletteGuard(self.passport.authenticate(strategies, **options))
+        """A guard with Passport's route options (see :meth:`passport.core.Passport.authenticate`).
+
+        As a FastAPI dependency it declares the OpenAPI security scheme of each strategy in
+        ``strategies`` that has an ``openapi_scheme`` (see ``docs/authoring.md``), as
+        alternatives, named after the strategy's registered name in
+        ``components.securitySchemes``. The strategies are looked up when the route is
+        declared: register them first.
+        """
+        guard = self.passport.authenticate(strategies, **options)
+        return StarletteGuard(guard, security=functools.partial(self._security, strategies, guard))
 
     def authorize(self, strategies: Strategies, **options: Any) -> StarletteGuard:
         """Like :meth:`authenticate`, but the account goes to ``request.state.account``."""
-        return StarletteGuard(self.passport.authorize(strategies, **options))
+        guard = self.passport.authorize(strategies, **options)
+        return StarletteGuard(guard, security=functools.partial(self._security, strategies, guard))
+
+    def _security(self, strategies: Strategies, guard: Guard) -> list[inspect.Parameter]:
+        """The ``Security`` parameters declaring the schemes of ``guard``'s strategies (FastAPI only)."""
+        from passport.starlette import _security  # imports FastAPI: only FastAPI apps get here
+
+        if self._scheme_names is None:
+            self._scheme_names = _security.SchemeNames()
+        entries = list(strategies) if isinstance(strategies, (list, tuple)) else [strategies]
+        registered = self.passport.strategies
+        declared = []
+        for entry, name in zip(entries, guard.names, strict=True):
+            # Not registered (yet): nothing to describe; the guard answers for it at run time.
+            strategy = registered.get(name) if isinstance(entry, str) else entry
+            scheme = getattr(strategy, "openapi_scheme", None)
+            if scheme is not None:
+                declared.append((name, self._scheme_names.claim(name, scheme), scheme))
+        return _security.security_parameters(declared, guard.options)
 
     async def attempt(self, request: Request, strategies: Strategies, **options: Any) -> Outcome:
         """Run strategies on ``request`` and return the outcome without applying it."""

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import functools
+import importlib.util
+import inspect
 from collections.abc import Callable
+from collections.abc import Sequence
 from typing import Any
 from typing import final
 
@@ -27,12 +30,30 @@ class StarletteGuard:
     """A route guard: a FastAPI dependency (``Depends(guard)``) and, with :meth:`protect`, a decorator.
 
     As a dependency it returns the user (or the ``assign_property`` value); the response passport
-    chose instead is raised as :class:`PassportHTTPException`.
+    chose instead is raised as :class:`PassportHTTPException`. In a FastAPI app it also declares
+    its strategies' OpenAPI security schemes (see :class:`PassportStarlette`).
+
+    :param guard: the core's guard.
+    :param security: called once, when FastAPI first reads the guard's signature (as the route
+        is declared), for the ``Security`` parameters that declare the schemes; ``None``: none.
     """
 
-    def __init__(self, guard: Guard) -> None:
+    def __init__(self, guard: Guard, *, security: Callable[[], Sequence[inspect.Parameter]] | None = None) -> None:
         self.guard = guard
         self._property = guard.opts.assign_property
+        self._security = security
+        self._signature: inspect.Signature | None = None
+
+    def _fastapi_signature(self) -> inspect.Signature:
+        """``(request, *, passport_scheme_0=Security(...), ...)``, built on first look, then kept."""
+        signature = self._signature
+        if signature is None:
+            parameters = [inspect.Parameter("request", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=Request)]
+            # Without FastAPI nothing reads the schemes, and Starlette alone must keep working.
+            if self._security is not None and importlib.util.find_spec("fastapi") is not None:
+                parameters.extend(self._security())
+            signature = self._signature = inspect.Signature(parameters)
+        return signature
 
     async def _run(self, request: Request) -> tuple[StarletteRequest, Response | None]:
         """Read the body, run the guard; a status-carrying error becomes an ``HTTPException``."""
@@ -57,7 +78,9 @@ class StarletteGuard:
                 state[prop] = getattr(passport_request, prop, None)
         return passport_request, response
 
-    async def __call__(self, request: Request) -> Any:
+    async def __call__(self, request: Request, **schemes: Any) -> Any:
+        # ``schemes``: the values of the Security parameters, always None; passport's guard alone
+        # reads the credentials.
         passport_request, response = await self._run(request)
         if response is not None:
             raise PassportHTTPException(response)
@@ -76,6 +99,16 @@ class StarletteGuard:
 
         return guarded
 
+
+class _Signature:
+    """``guard.__signature__``, which ``inspect.signature`` (so FastAPI) reads before ``__call__``'s."""
+
+    def __get__(self, guard: StarletteGuard | None, owner: type[StarletteGuard]) -> inspect.Signature | None:
+        # On the class itself: None, so inspect.signature(StarletteGuard) describes __init__.
+        return None if guard is None else guard._fastapi_signature()
+
+
+StarletteGuard.__signature__ = _Signature()  # type: ignore[attr-defined]
 
 # FastAPI reads a dependency's annotations at run time, and an instance has no globals to resolve
 # the postponed ones with: give it the real class.

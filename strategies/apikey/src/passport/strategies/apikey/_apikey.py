@@ -57,6 +57,9 @@ class APIKeyStrategy(Strategy):
         ``"Api-Key "`` for ``Authorization: Api-Key <key>``); it is removed before verify.
     :param query: the query parameter to read as well (off by default: URLs end up in logs).
     :param pass_request: hand verify the request first.
+    :ivar openapi_scheme: the key as an OpenAPI 3 Security Scheme Object (``apiKey``), for API
+        docs: in the header when one is configured (a query parameter read as well is named in
+        its ``description``, since an ``apiKey`` scheme has one place), else in the query.
     :raises TypeError: ``verify`` is missing or not callable, or an option has the wrong type.
     :raises ValueError: an option is malformed, or neither ``header`` nor ``query`` is set.
     """
@@ -94,6 +97,7 @@ class APIKeyStrategy(Strategy):
         if type(pass_request) is not bool:
             raise TypeError(f"pass_request must be True or False, got {pass_request!r}")
         self._verify: Final = verify
+        self._header_name: Final = header  # as configured: how API docs spell it
         self._header: Final = header.lower() if header is not None else ""  # "": query only
         self._prefix: Final = prefix or ""
         self._prefix_length: Final = len(self._prefix)
@@ -103,6 +107,22 @@ class APIKeyStrategy(Strategy):
 
     def __repr__(self) -> str:
         return f"<APIKeyStrategy header={self._header or None!r} prefix={self._prefix!r} query={self._query!r}>"
+
+    @property
+    def openapi_scheme(self) -> dict[str, str]:
+        """The OpenAPI 3 ``apiKey`` Security Scheme Object for where the key is read (a fresh dict)."""
+        if self._header_name is None:
+            return {"type": "apiKey", "in": "query", "name": str(self._query)}
+        scheme = {"type": "apiKey", "in": "header", "name": self._header_name}
+        notes = []
+        if self._prefix:
+            # Swagger UI sends the value as typed: the reader has to know the prefix.
+            notes.append(f"The header's value is `{self._prefix}` followed by the key.")
+        if self._query is not None:
+            notes.append(f"The key may be sent in the `{self._query}` query parameter instead.")
+        if notes:
+            scheme["description"] = " ".join(notes)
+        return scheme
 
     def has_credentials(self, request: Request) -> bool | str:
         """Where a key is: the key header (with the configured prefix), or the query parameter."""

@@ -77,6 +77,8 @@ class BearerStrategy(Strategy):
     :param pass_request: hand verify the request first.
     :param allow_body: also read the ``access_token`` field of a form body (RFC 6750 §2.2).
     :param allow_query: also read the ``access_token`` query parameter (RFC 6750 §2.3).
+    :ivar openapi_scheme: ``{"type": "http", "scheme": "bearer"}``, the OpenAPI 3 Security Scheme
+        Object of the header, for API docs (the opt-in body and query places have none).
     :ivar realm: the configured realm.
     :ivar scope: the configured scopes, as a tuple (empty: none).
     :raises TypeError: ``verify`` is missing or not callable, or an option has the wrong type.
@@ -84,6 +86,11 @@ class BearerStrategy(Strategy):
     """
 
     name = "bearer"
+
+    @property
+    def openapi_scheme(self) -> dict[str, str]:
+        """The OpenAPI 3 Security Scheme Object of ``Authorization: Bearer`` (a fresh dict)."""
+        return {"type": "http", "scheme": "bearer"}
 
     def __init__(
         self,

@@ -228,3 +228,52 @@ def test_fastapi_chains_async_app_functions(guide: dict[str, Any], test_client: 
     with test_client(fastapi_app(guide, secret_for, user_for)) as client:
         ok = send(client, guide)
         assert (ok.status_code, ok.json()) == (200, {"user": "ann"})
+
+
+urlpatterns: list[Any] = []  # the Django test's URLconf (ROOT_URLCONF names this module)
+
+
+def django_client(guide: dict[str, Any]) -> Any:
+    """A Django project of one view guarded with the guide's strategy (no session, no database)."""
+    import django
+    from django.conf import settings
+    from django.http import JsonResponse
+    from django.test import Client
+    from django.urls import path
+
+    passport = Passport().use(guide["HMACStrategy"](SECRETS.get, USERS.get))
+    if not settings.configured:
+        settings.configure(
+            SECRET_KEY="authoring-guide-tests",
+            ALLOWED_HOSTS=["testserver"],
+            ROOT_URLCONF=__name__,
+            MIDDLEWARE=["passport.django.PassportMiddleware"],
+            INSTALLED_APPS=["django.contrib.contenttypes", "django.contrib.auth"],
+            DATABASES={},
+        )
+        django.setup()
+    settings.PASSPORT = passport
+    from passport.django import authenticate
+
+    @authenticate("hmac", session=False)
+    def pay(request: Any) -> Any:
+        return JsonResponse({"user": request.user["id"]})
+
+    urlpatterns[:] = [path("pay now", pay)]
+    return Client()
+
+
+def test_django_session_false_view_with_the_guides_strategy(guide: dict[str, Any]) -> None:
+    client = django_client(guide)
+    header = guide["sign"](SECRETS["k1"], "k1", "POST", "/pay now", BODY)
+    ok = client.post("/pay%20now", data=BODY, content_type="application/json", HTTP_AUTHORIZATION=header)
+    assert (ok.status_code, ok.json()) == (200, {"user": "ann"})
+    tampered = client.post(
+        "/pay%20now", data=b'{"amount": 99}', content_type="application/json", HTTP_AUTHORIZATION=header
+    )
+    assert tampered.status_code == 401
+    assert tampered["WWW-Authenticate"] == 'HMAC realm="api", error="invalid_signature"'
+    malformed = client.post("/pay%20now", data=BODY, content_type="application/json", HTTP_AUTHORIZATION="HMAC nope")
+    assert malformed.status_code == 400
+    assert "Malformed" not in malformed.content.decode()
+    assert "sessionid" not in ok.cookies

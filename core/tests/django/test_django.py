@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from typing import Any
 
@@ -153,3 +154,12 @@ def test_headers_are_read_from_meta_case_insensitively_and_never_shown():
     assert headers.get("remote-addr") is None and "n" not in headers
     assert sorted(headers) == ["content-type", "x-api-key"] and len(headers) == 2
     assert "secret" not in repr(headers)
+
+
+def test_passport_django_imports_before_django_is_set_up():
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
+    done = subprocess.run([sys.executable, "-c", "import passport.django"], env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr

@@ -15,7 +15,6 @@ from typing import final
 from django.conf import settings
 from django.contrib import auth
 from django.contrib import messages
-from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest
 from passport.core.adapters import body_kind
 from passport.core.adapters import check_body
@@ -81,7 +80,11 @@ class DjangoRequest:
 
     @user.setter
     def user(self, value: Any) -> None:
-        self._request.user = AnonymousUser() if value is None else value
+        if value is None:
+            from django.contrib.auth.models import AnonymousUser  # models need a set-up Django
+
+            value = AnonymousUser()
+        self._request.user = value
 
     @cached_property
     def url(self) -> str:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from collections.abc import Collection
 from collections.abc import Iterable
 from collections.abc import Mapping
 from collections.abc import Sequence
-from contextvars import ContextVar
 from typing import Any
 from typing import Final
 from typing import Literal
@@ -53,6 +54,10 @@ def _limit(name: str, value: str | None) -> limits.RateLimitItem | None:
     if len(items) != 1:
         raise ValueError(f"{name}={value!r}: give exactly one limit")
     return items[0]
+
+
+MAX_OPEN_ATTEMPTS: Final = 10_000
+"""How many attempts in flight (slots taken, outcome not known yet) one throttle remembers."""
 
 
 @final
@@ -110,6 +115,7 @@ class LoginThrottle:
         "_prefix",
         "_strategies",
         "_taken",
+        "_taken_lock",
         "clear_on_success",
         "fail_open",
         "per_account",
@@ -148,12 +154,13 @@ class LoginThrottle:
         self.clear_on_success = bool(clear_on_success)
         self._buckets = Buckets(open_storage(storage, storage_options or {}))
         self._no_client_logged = False
-        # The slots this request took, for the finished hook to keep (a failure) or give back.
-        # Keyed by the request object itself (not its id(), which a later request can reuse once
-        # this one is freed): the attempt hooks of one request run in one context, one after the
-        # other, and a later request in the same thread must never see this one's slots. Cleared
-        # by the finished hook. One variable per throttle, so two throttles keep their own.
-        self._taken: ContextVar[Taken | None] = ContextVar(f"passport_throttle_{id(self):x}", default=None)
+        # The slots an attempt took, until its outcome is known: keyed by the request's id and
+        # checked against the request object itself (an id can be reused once a request is
+        # freed). Not a context variable: in async apps with a networked storage the two hooks
+        # run in worker threads, whose context changes never come back. Bounded, because an
+        # attempt that raises never reaches the finished hook. One table per throttle.
+        self._taken: OrderedDict[int, Taken] = OrderedDict()
+        self._taken_lock = threading.Lock()
 
     def __repr__(self) -> str:
         return (
@@ -209,7 +216,6 @@ class LoginThrottle:
 
     @hookimpl
     def passport_refuse_attempt(self, request: Request, strategies: Sequence[str]) -> Refusal | None:
-        self._taken.set(None)
         if not self._applies(strategies):
             return None
         account_buckets, client_buckets = self.buckets(request)
@@ -231,13 +237,16 @@ class LoginThrottle:
                 f"Too many failed attempts. Try again in {retry_after} seconds.",
                 [("Retry-After", str(retry_after))],
             )
-        self._taken.set((request, account_buckets, taken))
+        with self._taken_lock:
+            self._taken[id(request)] = (request, account_buckets, taken)
+            while len(self._taken) > MAX_OPEN_ATTEMPTS:
+                self._taken.popitem(last=False)
         return None
 
     @hookimpl
     def passport_attempt_finished(self, request: Request, outcome: Outcome) -> None:
-        taken = self._taken.get()
-        self._taken.set(None)
+        with self._taken_lock:
+            taken = self._taken.pop(id(request), None)
         if taken is None or taken[0] is not request:
             return
         _, account_buckets, slots = taken

@@ -22,6 +22,13 @@ def main(argv: list[str]) -> int:
     core_bench.print_report(core)
     results["core"] = core
     results["adapters"] = adapters_bench.run(rounds=3 if quick else 9, number=500 if quick else 2000)
+    try:
+        import jwt_bench
+    except ImportError:  # passport-strategy-jwt (and PyJWT) not installed
+        pass
+    else:
+        results["jwt"] = jwt_bench.run(rounds=5 if quick else 15, number=500 if quick else 2000)
+        jwt_bench.print_report(results["jwt"])
     if not quick and "--no-server" not in argv:
         import load
 

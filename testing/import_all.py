@@ -19,6 +19,7 @@ EXPECTED = {
     "passport.strategies.apikey",
     "passport.strategies.oauth2",
     "passport.strategies.github",
+    "passport.strategies.jwt",
     "passport.plugins.audit",
 }
 

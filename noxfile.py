@@ -22,11 +22,8 @@ PACKAGES: dict[str, str] = {
     "local": "strategies/local",
     "apikey": "strategies/apikey",
     "oauth2": "strategies/oauth2",
-<<<<<<< HEAD
     "github": "strategies/github",
-=======
     "jwt": "strategies/jwt",
->>>>>>> wip-jwt
     "audit": "plugins/audit",
     "demo": "demo",  # the runnable demo app (package passport_demo, outside the passport namespace)
 }
@@ -48,9 +45,7 @@ INSTALL: dict[str, list[str]] = {
     "local": ["-e", "core", "-e", "strategy-runner", "-e", "strategies/local[test]"],
     "apikey": ["-e", "core", "-e", "strategy-runner", "-e", "strategies/apikey[test]"],
     "oauth2": ["-e", "core", "-e", "strategy-runner", "-e", "strategies/oauth2[test]"],
-<<<<<<< HEAD
     "github": ["-e", "core", "-e", "strategy-runner", "-e", "strategies/oauth2", "-e", "strategies/github[test]"],
-=======
     # The chain tests put JWTStrategy beside apikey's BearerStrategy, which reads the same header.
     "jwt": [
         "-e",
@@ -62,7 +57,6 @@ INSTALL: dict[str, list[str]] = {
         "-e",
         "strategies/jwt[test]",
     ],
->>>>>>> wip-jwt
     "audit": ["-e", "core[flask]", "-e", "strategy-runner", "-e", "plugins/audit[test]"],
     "demo": ["-e", "core[flask,starlette]", "-e", "strategy-runner", *STRATEGIES, "-e", "demo[test]"],
 }

@@ -118,7 +118,7 @@ class OP:
     signing_kid: str = "rsa-1"
     send_kid: bool = True
     before_sign: Callable[[OP], None] | None = None
-    forge: Callable[[dict[str, Any], dict[str, Any], dict[str, Any]], str] | None = None
+    forge: Callable[[dict[str, Any], dict[str, Any], dict[str, Any]], str | None] | None = None
     discovery_overrides: dict[str, Any] = field(default_factory=dict)
     userinfo_override: dict[str, Any] | None = None
     codes: dict[str, Code] = field(default_factory=dict)
@@ -160,11 +160,12 @@ def _app(op: OP, clients: dict[str, Client]) -> Flask:
 
     class IDToken(OpenIDCode):
         def resolve_client_private_key(self, client):
-            if op.before_sign is not None:
-                op.before_sign(op)  # a rotation just before this token is signed
             return op.keys[op.signing_kid]
 
-        def get_client_algorithm(self, client):
+        def get_client_algorithm(self, client):  # Authlib's first call when it makes an ID token
+            if op.before_sign is not None:
+                rotate, op.before_sign = op.before_sign, None
+                rotate(op)  # a rotation just before this token is signed
             return op.alg_of(op.signing_kid)
 
         def get_client_claims(self, client):
@@ -263,7 +264,11 @@ def _app(op: OP, clients: dict[str, Client]) -> Flask:
         body = json.loads(response.get_data())
         header = pyjwt.get_unverified_header(body["id_token"])
         claims = pyjwt.decode(body["id_token"], options={"verify_signature": False})
-        body["id_token"] = op.forge(claims, header, body)
+        forged = op.forge(claims, header, body)
+        if forged is None:
+            del body["id_token"]
+        else:
+            body["id_token"] = forged
         return jsonify(body)
 
     @app.get("/userinfo")

@@ -62,7 +62,9 @@ def consent(url: str) -> str:
     return answer.headers["Location"]
 
 
-def login(strategy: OIDCStrategy, session: dict[str, Any] | None = None, options: dict[str, Any] | None = None) -> Result:
+def login(
+    strategy: OIDCStrategy, session: dict[str, Any] | None = None, options: dict[str, Any] | None = None
+) -> Result:
     session = {} if session is None else session
     first = run_strategy(strategy, make_request(url="http://app.test/auth/oidc", session=session), options)
     assert first.action == "redirect", first.error

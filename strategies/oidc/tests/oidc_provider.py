@@ -142,8 +142,15 @@ class OP:
         self.published = [*self.published, kid] if keep_old else [kid]
         self.signing_kid = kid
 
-    def sign(self, claims: dict[str, Any], *, kid: str | None = None, alg: str | None = None, key: Any = None,
-             header: dict[str, Any] | None = None) -> str:
+    def sign(
+        self,
+        claims: dict[str, Any],
+        *,
+        kid: str | None = None,
+        alg: str | None = None,
+        key: Any = None,
+        header: dict[str, Any] | None = None,
+    ) -> str:
         """A JWS over ``claims`` with one of the provider's keys (or ``key``), as a real OP signs."""
         kid = kid or self.signing_kid
         alg = alg or self.alg_of(kid)
@@ -246,7 +253,9 @@ def _app(op: OP, clients: dict[str, Client]) -> Flask:
 
     @app.get("/jwks")
     def jwks():
-        return jsonify({"keys": [op.keys[kid].as_dict(private=False) | {"kid": kid, "use": "sig"} for kid in op.published]})
+        return jsonify(
+            {"keys": [op.keys[kid].as_dict(private=False) | {"kid": kid, "use": "sig"} for kid in op.published]}
+        )
 
     @app.get("/authorize")
     def authorize():

@@ -82,7 +82,9 @@ def test_a_callback_from_another_issuer_is_refused(make_oidc, op):
 
 def test_route_options_prompt_and_login_hint(make_oidc, op):
     first = run_strategy(
-        make_oidc(), make_request(url="http://app.test/auth/oidc", session={}), {"prompt": "login", "login_hint": "jane"}
+        make_oidc(),
+        make_request(url="http://app.test/auth/oidc", session={}),
+        {"prompt": "login", "login_hint": "jane"},
     )
     query = parse_qs(urlsplit(first.url).query)
     assert query["prompt"] == ["login"] and query["login_hint"] == ["jane"]

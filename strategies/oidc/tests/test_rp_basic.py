@@ -58,6 +58,12 @@ def test_rp_id_token_issuer_mismatch(make_oidc, op):
     refused(login(make_oidc()), "issuer")
 
 
+def test_an_extra_issuer_spelling_is_accepted_only_when_listed(make_oidc, op):
+    forge(op, lambda c: c.update(iss="accounts.example"))
+    assert login(make_oidc(id_token_issuers=["accounts.example"])).action == "success"
+    refused(login(make_oidc()), "issuer")
+
+
 def test_rp_id_token_sub_missing(make_oidc, op):
     """rp-id_token-sub: an ID token without sub is refused."""
     forge(op, lambda c: c.pop("sub"))

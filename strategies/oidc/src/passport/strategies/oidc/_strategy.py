@@ -92,6 +92,9 @@ class OIDCStrategy(OAuth2Strategy):
         with ``{tenantid}`` for the tenant (``https://login.microsoftonline.com/{tenantid}/v2.0``);
         an ID token's ``iss`` must then be that template with its own ``tid`` claim filled in.
     :param tenants: with ``issuer_template``, the tenant ids accepted (default: any).
+    :param id_token_issuers: other exact ``iss`` values the provider's ID tokens may carry
+        (Google's ``accounts.google.com`` besides ``https://accounts.google.com``); the
+        configuration's own ``issuer`` still has to match exactly.
     :param metadata: the provider configuration as a mapping, instead of fetching it.
     :param jwks_options: keyword options for the :class:`~passport.strategies.jwt.JWKS`
         (``ttl``, ``min_refetch_interval``, ``max_stale``, ``max_keys``).
@@ -119,6 +122,7 @@ class OIDCStrategy(OAuth2Strategy):
         userinfo: bool = False,
         issuer_template: str | None = None,
         tenants: Iterable[str] | None = None,
+        id_token_issuers: Iterable[str] = (),
         metadata: Mapping[str, Any] | None = None,
         jwks_options: Mapping[str, Any] | None = None,
         client_auth: str | None = None,
@@ -163,6 +167,9 @@ class OIDCStrategy(OAuth2Strategy):
         self._issuer_id = issuer
         self._issuer_template = issuer_template
         self._tenants = None if tenants is None else frozenset(tenants)
+        self._other_issuers = frozenset(id_token_issuers)
+        if not all(isinstance(i, str) and i for i in self._other_issuers):
+            raise ValueError("id_token_issuers must be non-empty strings")
         self._client_secret_key = client_secret.encode("utf-8") if client_secret else None
         self._app_origin = origin(callback_url)
         super().__init__(
@@ -266,7 +273,7 @@ class OIDCStrategy(OAuth2Strategy):
 
     def _issuer_ok(self, iss: object, claims: Mapping[str, Any]) -> bool:
         if self._issuer_template is None:
-            return iss == self._issuer_id
+            return iss == self._issuer_id or iss in self._other_issuers
         tenant = claims.get("tid")
         if not isinstance(tenant, str) or not _TENANT_ID.fullmatch(tenant):
             return False

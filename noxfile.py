@@ -87,7 +87,16 @@ INSTALL: dict[str, list[str]] = {
         "strategies/google[test]",
     ],
     "audit": ["-e", "core[flask]", "-e", "strategy-runner", "-e", "plugins/audit[test]"],
-    "demo": ["-e", "core[flask,starlette]", "-e", "strategy-runner", *STRATEGIES, "-e", "demo[test]"],
+    "demo": [
+        "-e",
+        "core[flask,starlette]",
+        "-e",
+        "strategy-runner",
+        *STRATEGIES,
+        *["-e", "strategies/jwt", "-e", "strategies/oidc"],  # the demo's OpenID Connect sign-in
+        "-e",
+        "demo[test]",
+    ],
 }
 TYPE_STUBS = ["types-requests", "types-oauthlib"]
 TYPED_OPTIONALS = ["starsessions>=2.1"]  # imported by the Starlette adapter only when it serves the session

@@ -35,6 +35,14 @@ async def test_a_def_verify_and_a_forged_token_in_async_mode(make_oidc, op):
     assert result.action == "error" and result.error.reason == "nonce"
 
 
+async def test_an_async_callable_object_as_verify(make_oidc, op):
+    class Verify:
+        async def __call__(self, claims, userinfo, tokens):
+            return {"sub": claims["sub"]}
+
+    assert (await alogin(make_oidc(Verify()))).user == {"sub": "user-248289761001"}
+
+
 def test_pass_request(make_oidc, op):
     def verify(request, claims, userinfo, tokens):
         return {"sub": claims["sub"], "path": request.path}

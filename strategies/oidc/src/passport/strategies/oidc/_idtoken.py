@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import time
 from collections.abc import Callable
 from collections.abc import Mapping
 from collections.abc import Sequence
@@ -92,6 +93,10 @@ def _decode(token: str, key: Any, alg: str, client_id: str, leeway: float) -> di
             if isinstance(exc, kind):
                 raise _refuse(message, reason) from None
         raise _refuse("The ID token is malformed", "malformed") from None
+    # Core §3.1.3.7 item 10. Checked here too: whether PyJWT refuses an iat in the future
+    # depends on its version.
+    if claims["iat"] > time.time() + leeway:
+        raise _refuse("The ID token is not yet valid", "iat")
     return claims
 
 

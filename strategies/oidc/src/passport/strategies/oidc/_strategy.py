@@ -53,6 +53,11 @@ class OIDCLogin:
     tokens: TokenSet
 
 
+def _is_async(fn: Callable[..., Any]) -> bool:
+    """An ``async def`` function, method or partial, or an object whose ``__call__`` is one."""
+    return inspect.iscoroutinefunction(fn) or inspect.iscoroutinefunction(type(fn).__call__)
+
+
 def _default_algorithms(metadata: ProviderMetadata) -> tuple[str, ...]:
     advertised = tuple(a for a in metadata.id_token_signing_alg_values_supported if a in ASYMMETRIC)
     return advertised or ("RS256",)
@@ -207,7 +212,7 @@ class OIDCStrategy(OAuth2Strategy):
             request = head[:-2]  # [request] with pass_request, else []
             return (*request, *self.verify_args(login))
 
-        if inspect.iscoroutinefunction(verify):
+        if _is_async(verify):
 
             async def adapter_async(*args: Any) -> Any:
                 return await verify(*arguments(args))

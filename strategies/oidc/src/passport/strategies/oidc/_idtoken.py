@@ -10,6 +10,8 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import json
+import re
 import time
 from collections.abc import Callable
 from collections.abc import Mapping
@@ -29,6 +31,7 @@ ASYMMETRIC: Final = frozenset(
 HMAC: Final = frozenset({"HS256", "HS384", "HS512"})
 _HASHES: Final = {"256": hashlib.sha256, "384": hashlib.sha384, "512": hashlib.sha512}
 MAX_ID_TOKEN: Final = 16 * 1024
+_B64URL: Final = re.compile(r"[A-Za-z0-9_-]+")
 
 KeyFor = Callable[[str | None, str], Any]
 """``key_for(kid, alg)``: the verification key (raises :class:`IDTokenError` or ``OAuthError``)."""
@@ -53,10 +56,18 @@ def _refuse(message: str, reason: str) -> IDTokenError:
 def _header(token: str, algorithms: Sequence[str]) -> tuple[str, str | None]:
     if len(token) > MAX_ID_TOKEN:
         raise _refuse("The ID token is too large", "malformed")
+    # Only the header segment is decoded here: PyJWT's get_unverified_header would parse the
+    # whole token (signature included) a second time, doubling the cost of an RS256 check.
+    # jwt.decode then parses all of it strictly, so nothing malformed gets through.
+    segments = token.split(".")
+    if len(segments) != 3 or not _B64URL.fullmatch(segments[0]):
+        raise _refuse("The ID token is malformed", "malformed")
     try:
-        header = jwt.get_unverified_header(token)
-    except jwt.PyJWTError:
+        header = json.loads(base64.urlsafe_b64decode(segments[0] + "=" * (-len(segments[0]) % 4)))
+    except (ValueError, RecursionError):
         raise _refuse("The ID token is malformed", "malformed") from None
+    if not isinstance(header, dict):
+        raise _refuse("The ID token is malformed", "malformed")
     alg = header.get("alg")
     # "none" is never in `algorithms` (the strategy refuses to configure it), so it fails here.
     if not isinstance(alg, str) or alg not in algorithms:

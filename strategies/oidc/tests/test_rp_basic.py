@@ -261,3 +261,52 @@ def test_refusals_never_carry_the_token(make_oidc, op):
     assert isinstance(result.error, IDTokenError)
     for text in (str(result.error), repr(result.error)):
         assert tokens[0] not in text and tokens[0].split(".")[1] not in text
+
+
+@pytest.mark.parametrize(
+    ("token", "reason"),
+    [
+        ("onlytwo.segments", "malformed"),
+        ("!!!.e30.sig", "malformed"),
+        ("WyJub3QiLCJhbiIsIm9iamVjdCJd.e30.c2ln", "malformed"),  # the header is a JSON array
+        ("eyJhbGciOiJSUzI1NiJ9.not-json.c2ln", "signature"),  # checked before the payload is read
+        ("x" * 20000, "malformed"),
+    ],
+)
+def test_malformed_id_tokens(make_oidc, op, token, reason):
+    op.forge = lambda claims, header, body: token
+    refused(login(make_oidc()), reason)
+
+
+def test_an_unknown_crit_extension_is_refused(make_oidc, op):
+    import jwt
+
+    def forged(claims, header, body):  # joserfc will not sign an unknown crit; PyJWT will
+        key = op.keys["rsa-1"].raw_value
+        return jwt.encode(claims, key, algorithm="RS256", headers={"kid": "rsa-1", "crit": ["x-ext"], "x-ext": 1})
+
+    op.forge = forged
+    refused(login(make_oidc()), "crit")
+
+
+def test_keys_named_by_the_token_itself_are_never_used(make_oidc, op):
+    """A ``jku`` pointing at the attacker's key set, and the token signed with that set's key."""
+    forge(op, alg="RS256", key=op.keys["rsa-2"], header={"alg": "RS256", "kid": "evil", "jku": op.url + "/evil"})
+    refused(login(make_oidc()), "key")
+    assert op.count("/evil") == 0
+
+
+def test_a_refused_id_token_means_userinfo_is_never_called(make_oidc, op):
+    forge(op, lambda c: c.update(iss="https://evil.test"))
+    refused(login(make_oidc(userinfo=True)), "issuer")
+    assert op.count("/userinfo") == 0
+
+
+def test_a_store_that_keeps_no_flow_params_fails_closed(make_oidc, op):
+    from passport.strategies.oauth2 import SessionStateStore
+
+    class ThreeItemStore(SessionStateStore):
+        def verify(self, request, handle, meta):
+            return super().verify(request, handle, meta)[:3]  # an older custom store: no flow_params
+
+    refused(login(make_oidc(store=ThreeItemStore("oidc-test"))), "nonce")

@@ -68,6 +68,8 @@ def _header(token: str, algorithms: Sequence[str]) -> tuple[str, str | None]:
         raise _refuse("The ID token is malformed", "malformed") from None
     if not isinstance(header, dict):
         raise _refuse("The ID token is malformed", "malformed")
+    if "crit" in header:  # RFC 7515 §4.1.11: extensions this client does not implement (all of them)
+        raise _refuse("The ID token requires an unsupported extension (crit)", "crit")
     alg = header.get("alg")
     # "none" is never in `algorithms` (the strategy refuses to configure it), so it fails here.
     if not isinstance(alg, str) or alg not in algorithms:

@@ -89,3 +89,41 @@ def test_defaults_name_google_itself():
 def test_hosted_domain_must_be_lower_case(make_google):
     with pytest.raises(ValueError, match="hosted_domain"):
         make_google(hosted_domain="Example.com")
+
+
+async def test_an_async_verify_in_async_mode(make_google, google):
+    import asyncio
+
+    import requests
+
+    from passport.strategy_runner import arun_strategy
+    from passport.strategy_runner import make_request
+
+    async def verify(access_token, refresh_token, profile):
+        return {"id": profile.id, "token_is_googles": access_token.startswith("ya29.")}
+
+    strategy = make_google(verify)
+    session: dict = {}
+    first = await arun_strategy(strategy, make_request(url="http://app.test/auth/google", session=session))
+    answer = await asyncio.to_thread(requests.get, first.url, allow_redirects=False, timeout=5)
+    result = await arun_strategy(strategy, make_request(url=answer.headers["Location"], session=session))
+    assert result.user == {"id": "110169484474386276334", "token_is_googles": True}
+
+
+def test_pass_request(make_google, google):
+    seen = []
+
+    def verify(request, access_token, refresh_token, profile):
+        seen.append((request.path, profile.provider))
+        return profile
+
+    assert google_login(make_google(verify, pass_request=True)).action == "success"
+    assert seen == [("/auth/google/callback", "google")]
+
+
+def test_a_personal_account_without_a_restriction_is_accepted(make_google, google):
+    google.account.pop("name")
+    google.account["email_verified"] = False
+    profile = google_login(make_google()).user
+    assert profile.display_name is None
+    assert profile.emails[0].verified is False

@@ -129,3 +129,14 @@ def test_logout_needs_the_id_token_and_an_end_session_endpoint(make_oidc, op):
     op.discovery_overrides = {"end_session_endpoint": None}
     with pytest.raises(ValueError, match="end_session_endpoint"):
         make_oidc().logout_url("a.b.c")
+
+
+def test_concurrent_logins_share_one_strategy_and_one_jwks_fetch(make_oidc, op):
+    from concurrent.futures import ThreadPoolExecutor
+
+    strategy = make_oidc(jwks_options={"min_refetch_interval": 10})
+    with ThreadPoolExecutor(8) as pool:
+        results = list(pool.map(lambda _: login(strategy), range(16)))
+    assert [r.action for r in results] == ["success"] * 16
+    assert len({r.user["id_token"] for r in results}) == 16
+    assert op.count("/jwks") == 1

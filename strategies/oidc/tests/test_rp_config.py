@@ -143,3 +143,11 @@ def test_invalid_options(make_oidc, op):
     with pytest.raises(TypeError):
         make_oidc(token_url=op.url + "/token")
     assert CALLBACK and CLIENT_ID
+
+
+@pytest.mark.parametrize("name", ["authorization_endpoint", "token_endpoint", "jwks_uri", "userinfo_endpoint"])
+@pytest.mark.parametrize("url", ["http://op.example/x", "https://user:pw@op.example/x", "ftp://op.example/x"])
+def test_insecure_endpoints_in_the_configuration_are_refused(make_oidc, op, name, url):
+    op.discovery_overrides = {name: url}
+    with pytest.raises(DiscoveryError, match=name):
+        make_oidc()

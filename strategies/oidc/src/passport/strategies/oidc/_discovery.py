@@ -10,9 +10,12 @@ cache and rotation handling).
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
+from typing import Final
+from urllib.parse import urlsplit
 
 from passport.strategies.jwt import HTTPFetch
 from passport.strategies.jwt import JWKSError
@@ -22,6 +25,23 @@ from ._errors import DiscoveryError
 __all__ = ["ProviderMetadata", "discover", "discovery_url", "read_metadata"]
 
 WELL_KNOWN = "/.well-known/openid-configuration"
+_LOOPBACK_V4: Final = re.compile(r"127\.(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){2}")
+ENDPOINTS: Final = ("authorization_endpoint", "token_endpoint", "jwks_uri", "userinfo_endpoint", "end_session_endpoint")
+
+
+def _secure(url: str) -> bool:
+    """https, or plain http on a loopback host spelled as oauth2 and jwt accept it (development)."""
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname or ""
+        parts.port  # noqa: B018 - raises ValueError on a malformed port
+    except ValueError:
+        return False
+    if not host or "@" in parts.netloc:
+        return False
+    if parts.scheme == "https":
+        return True
+    return parts.scheme == "http" and (host == "localhost" or host == "::1" or bool(_LOOPBACK_V4.fullmatch(host)))
 
 
 def discovery_url(issuer: str) -> str:
@@ -75,6 +95,12 @@ def read_metadata(document: Any, expected_issuer: str) -> ProviderMetadata:
     if issuer != expected_issuer:
         # An impersonation defence (Discovery §4.3): the document must be the issuer's own.
         raise DiscoveryError("The provider configuration is for another issuer")
+    for name in ENDPOINTS:
+        value = document.get(name)
+        # A provider sending the browser, the code or the client secret over plain http (or to
+        # a URL with credentials in it) is refused here, with the member named.
+        if isinstance(value, str) and not _secure(value):
+            raise DiscoveryError(f"The provider configuration's {name} is not an https URL")
     return ProviderMetadata(
         issuer=expected_issuer,
         authorization_endpoint=str(_string(document, "authorization_endpoint", True)),

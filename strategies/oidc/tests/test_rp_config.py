@@ -142,6 +142,10 @@ def test_invalid_options(make_oidc, op):
         make_oidc(issuer_template=op.url + "/x")
     with pytest.raises(TypeError):
         make_oidc(token_url=op.url + "/token")
+    with pytest.raises(TypeError, match="pkce"):
+        make_oidc(pkce=False)
+    with pytest.raises(DiscoveryError, match="https"):
+        make_oidc(issuer="http://op.example", metadata={"issuer": "http://op.example"})
     assert CALLBACK and CLIENT_ID
 
 

@@ -95,6 +95,8 @@ def read_metadata(document: Any, expected_issuer: str) -> ProviderMetadata:
     if issuer != expected_issuer:
         # An impersonation defence (Discovery §4.3): the document must be the issuer's own.
         raise DiscoveryError("The provider configuration is for another issuer")
+    if not _secure(issuer.replace("{tenantid}", "tenant")):
+        raise DiscoveryError("The issuer is not an https URL")
     for name in ENDPOINTS:
         value = document.get(name)
         # A provider sending the browser, the code or the client secret over plain http (or to

@@ -148,7 +148,7 @@ class OIDCStrategy(OAuth2Strategy):
             raise ValueError("tenants needs issuer_template")
         if isinstance(leeway, bool) or not isinstance(leeway, int | float) or not 0 <= leeway <= 600:
             raise ValueError("leeway must be a number of seconds in [0, 600]")
-        for option in ("authorization_url", "token_url", "issuer", "verify_params", "skip_user_profile"):
+        for option in ("authorization_url", "token_url", "verify_params", "skip_user_profile", "pkce", "state"):
             if option in options:
                 raise TypeError(f"OIDCStrategy sets {option} itself")
         expected = issuer_template or issuer
@@ -162,7 +162,6 @@ class OIDCStrategy(OAuth2Strategy):
             raise ValueError(f"algorithms must be JWS algorithms other than 'none'; refused: {unknown}")
         if any(a in HMAC for a in chosen) and not client_secret:
             raise ValueError("HS* ID tokens are keyed with the client secret: pass client_secret")
-        self._user_verify = verify
         self._rp_client_id = client_id  # our own copy: OAuth2Strategy's attributes are its own
         self._algorithms = chosen
         self._leeway = float(leeway)

@@ -140,3 +140,19 @@ def test_concurrent_logins_share_one_strategy_and_one_jwks_fetch(make_oidc, op):
     assert [r.action for r in results] == ["success"] * 16
     assert len({r.user["id_token"] for r in results}) == 16
     assert op.count("/jwks") == 1
+
+
+def test_max_age_requires_a_recent_auth_time(make_oidc, op):
+    import time
+
+    from conftest import refused
+
+    strategy = make_oidc()
+    first = run_strategy(strategy, make_request(url="http://app.test/auth/oidc", session={}), {"max_age": 300})
+    assert parse_qs(urlsplit(first.url).query)["max_age"] == ["300"]
+    assert login(strategy, options={"max_age": 300}).action == "success"  # Authlib's auth_time: now
+    op.forge = lambda claims, header, body: op.sign({**claims, "auth_time": int(time.time()) - 1000})
+    refused(login(strategy, options={"max_age": 300}), "auth_time")
+    assert login(strategy).action == "success"  # without max_age, auth_time is not a condition
+    op.forge = lambda claims, header, body: op.sign({k: v for k, v in claims.items() if k != "auth_time"})
+    refused(login(strategy, options={"max_age": 300}), "auth_time")

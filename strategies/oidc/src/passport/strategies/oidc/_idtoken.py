@@ -23,7 +23,7 @@ import jwt
 
 from ._errors import IDTokenError
 
-__all__ = ["ASYMMETRIC", "HMAC", "half_hash", "validate_id_token"]
+__all__ = ["ASYMMETRIC", "HMAC", "check_auth_time", "half_hash", "validate_id_token"]
 
 ASYMMETRIC: Final = frozenset(
     {"RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA"}
@@ -159,3 +159,12 @@ def validate_id_token(
         if not isinstance(at_hash, str) or expected is None or not hmac.compare_digest(at_hash, expected):
             raise _refuse("The ID token's at_hash does not match the access token", "at_hash")
     return claims
+
+
+def check_auth_time(claims: Mapping[str, Any], max_age: int, leeway: float) -> None:
+    """Core §3.1.2.1 / §3.1.3.7 item 13: with ``max_age`` sent, ``auth_time`` is required and recent."""
+    auth_time = claims.get("auth_time")
+    if isinstance(auth_time, bool) or not isinstance(auth_time, int | float):
+        raise _refuse("The ID token has no auth_time, and max_age was requested", "auth_time")
+    if time.time() - auth_time > max_age + leeway:
+        raise _refuse("The user signed in too long ago for the requested max_age", "auth_time")

@@ -30,6 +30,7 @@ from ._errors import IDTokenError
 from ._errors import UserInfoError
 from ._idtoken import ASYMMETRIC
 from ._idtoken import HMAC
+from ._idtoken import check_auth_time
 from ._idtoken import validate_id_token
 from ._logout import end_session_url
 from ._logout import origin
@@ -41,7 +42,7 @@ __all__ = ["OIDCLogin", "OIDCStrategy"]
 
 TENANT: Final = "{tenantid}"
 _TENANT_ID: Final = re.compile(r"[A-Za-z0-9._-]{1,128}")
-PASSED_THROUGH: Final = ("prompt", "login_hint", "max_age", "ui_locales", "acr_values")
+PASSED_THROUGH: Final = ("prompt", "login_hint", "ui_locales", "acr_values")
 
 
 @dataclass(frozen=True, slots=True)
@@ -226,8 +227,14 @@ class OIDCStrategy(OAuth2Strategy):
     # -- the OAuth2Strategy extension points ------------------------------------------------------
 
     def flow_params(self, options: Mapping[str, Any]) -> Mapping[str, str]:
-        """A fresh ``nonce`` per login (Core §3.1.2.1), kept with the pending flow."""
-        return {"nonce": secrets.token_urlsafe(32)}
+        """A fresh ``nonce`` per login (Core §3.1.2.1), and the route's ``max_age``, kept with the flow."""
+        params = {"nonce": secrets.token_urlsafe(32)}
+        max_age = options.get("max_age")
+        if max_age is not None:
+            if isinstance(max_age, bool) or not isinstance(max_age, int) or max_age < 0:
+                raise ValueError("max_age must be a non-negative int of seconds")
+            params["max_age"] = str(max_age)  # its auth_time rule is checked at the callback
+        return params
 
     def authorization_params(self, options: Mapping[str, Any]) -> Mapping[str, Any]:
         """Route options ``prompt``, ``login_hint``, ``max_age``, ``ui_locales``, ``acr_values``."""
@@ -245,6 +252,9 @@ class OIDCStrategy(OAuth2Strategy):
             access_token=tokens.access_token,
             leeway=self._leeway,
         )
+        max_age = flow_params.get("max_age")
+        if max_age is not None:
+            check_auth_time(claims, int(max_age), self._leeway)
         return dataclasses.replace(tokens, extra={**tokens.extra, "claims": claims})
 
     def load_profile(self, tokens: TokenSet) -> OIDCLogin:

@@ -24,6 +24,8 @@ PACKAGES: dict[str, str] = {
     "oauth2": "strategies/oauth2",
     "github": "strategies/github",
     "jwt": "strategies/jwt",
+    "oidc": "strategies/oidc",
+    "google": "strategies/google",
     "audit": "plugins/audit",
     "throttle": "plugins/throttle",
     "demo": "demo",  # the runnable demo app (package passport_demo, outside the passport namespace)
@@ -58,6 +60,33 @@ INSTALL: dict[str, list[str]] = {
         "-e",
         "strategies/jwt[test]",
     ],
+    # OIDC builds on oauth2 and on jwt's JWKS; its tests run Authlib's OpenID provider.
+    "oidc": [
+        "-e",
+        "core[flask,starlette]",
+        "-e",
+        "strategy-runner",
+        "-e",
+        "strategies/oauth2",
+        "-e",
+        "strategies/jwt",
+        "-e",
+        "strategies/oidc[test]",
+    ],
+    "google": [
+        "-e",
+        "core[flask,starlette]",
+        "-e",
+        "strategy-runner",
+        "-e",
+        "strategies/oauth2",
+        "-e",
+        "strategies/jwt",
+        "-e",
+        "strategies/oidc",
+        "-e",
+        "strategies/google[test]",
+    ],
     "audit": ["-e", "core[flask]", "-e", "strategy-runner", "-e", "plugins/audit[test]"],
     # Its tests run real Flask (waitress) and Starlette (uvicorn) apps with the local strategy.
     "throttle": [
@@ -78,6 +107,7 @@ INSTALL: dict[str, list[str]] = {
         *STRATEGIES,
         "-e",
         "plugins/throttle",
+        *["-e", "strategies/jwt", "-e", "strategies/oidc"],  # the demo's OpenID Connect sign-in
         "-e",
         "demo[test]",
     ],

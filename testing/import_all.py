@@ -21,6 +21,8 @@ EXPECTED = {
     "passport.strategies.oauth2",
     "passport.strategies.github",
     "passport.strategies.jwt",
+    "passport.strategies.oidc",
+    "passport.strategies.google",
     "passport.plugins.audit",
     "passport.plugins.throttle",
 }

@@ -109,3 +109,12 @@ def test_sign_in_with_the_demo_provider(page: Any, demo: RunningDemo) -> None:
     assert page.text_content("#name") == "Ada Lovelace"
     assert page.is_visible("text=Signed in with the demo provider.")
     assert "demo-provider:ada-1815" in page.text_content("body")
+
+
+def test_sign_in_with_openid_connect(page: Any, demo: RunningDemo) -> None:
+    page.goto(demo.url + "/")
+    page.click("text=Sign in with OpenID Connect")
+    page.wait_for_url(demo.url + "/profile")  # app -> provider -> callback: ID token checked -> profile
+    assert page.text_content("#name") == "Ada Lovelace"
+    assert page.is_visible("text=Signed in with OpenID Connect.")
+    assert f"oidc:{demo.provider_url}:ada-1815" in page.text_content("body")

@@ -31,7 +31,9 @@ from passport.strategies.github import GitHubStrategy
 from passport.strategies.local import LocalStrategy
 from passport.strategies.oauth2 import OAuth2Strategy
 from passport.strategies.oauth2 import OAuthError
+from passport.strategies.oidc import OIDCStrategy
 
+from ._provider import openid_configuration
 from ._users import User
 from ._users import UserStore
 
@@ -130,6 +132,19 @@ def create_app(settings: Settings) -> Flask:
         )
     )
 
+    passport.use(
+        OIDCStrategy(
+            users.from_oidc,
+            issuer=settings.provider_url,
+            # The demo knows its own provider's configuration (the same document it serves at
+            # /.well-known/openid-configuration), so the app starts even before the provider.
+            metadata=openid_configuration(settings.provider_url),
+            client_id=settings.client_id,
+            client_secret=settings.client_secret,
+            callback_url=f"{settings.base_url}/auth/oidc/callback",
+        )
+    )
+
     @passport.serializer
     def serialize(user: User) -> str:
         return user.id
@@ -196,6 +211,22 @@ def create_app(settings: Settings) -> Flask:
         success_flash="Signed in with the demo provider.",
     )
     def provider_callback() -> Any:
+        return redirect("/profile")
+
+    @app.get("/auth/oidc")
+    @auth.authenticate("oidc")
+    def oidc_login() -> Any:
+        return redirect("/")  # not reached: the strategy redirects to the provider
+
+    @app.get("/auth/oidc/callback")
+    @auth.authenticate(
+        "oidc",
+        success_return_to_or_redirect="/profile",
+        failure_redirect="/",
+        failure_flash=True,
+        success_flash="Signed in with OpenID Connect.",
+    )
+    def oidc_callback() -> Any:
         return redirect("/profile")
 
     if settings.github_enabled:  # a real GitHub OAuth App, configured by the environment

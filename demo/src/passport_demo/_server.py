@@ -74,7 +74,12 @@ def start_demo(port: int = 0, *, provider_port: int = 0, log_requests: bool = Fa
     app_server = make_server(HOST, port, _not_ready, threaded=True, request_handler=handler)
     try:
         base_url = f"http://{HOST}:{app_server.server_port}"
-        client = DemoClient("passport-demo", secrets.token_urlsafe(24), f"{base_url}/auth/provider/callback")
+        client = DemoClient(
+            "passport-demo",
+            secrets.token_urlsafe(24),
+            f"{base_url}/auth/provider/callback",
+            (f"{base_url}/auth/oidc/callback",),
+        )
         provider = create_provider(client)
         provider_server = make_server(HOST, provider_port, provider, threaded=True, request_handler=_QuietHandler)
     except BaseException:

@@ -64,6 +64,19 @@ class UserStore:
                 user = self._users[user_id] = User(user_id, name, "GitHub")
         return user
 
+    def from_oidc(self, claims: Mapping[str, Any], userinfo: Mapping[str, Any] | None, tokens: Any) -> Any:
+        """The ``OIDCStrategy`` verify function: the account keyed on (issuer, ``sub``) of the
+        validated ID token."""
+        user_id = f"oidc:{claims['iss']}:{claims['sub']}"
+        name = claims.get("name")
+        with self._lock:
+            user = self._users.get(user_id)
+            if user is None:
+                user = self._users[user_id] = User(
+                    user_id, name if isinstance(name, str) else claims["sub"], "OpenID Connect"
+                )
+        return user
+
     def from_provider(self, access_token: str, refresh_token: str | None, profile: Any) -> Any:
         """The ``OAuth2Strategy`` verify function: find or create the account for the provider's
         subject. Accounts are keyed on (provider, ``sub``), never on an e-mail address."""

@@ -58,6 +58,12 @@ def main(argv: list[str]) -> int:
     else:
         results["django"] = django_bench.run(rounds=3 if quick else 9, number=300 if quick else 2000)
         django_bench.print_report(results["django"])
+    try:
+        import oidc_bench
+    except ImportError as exc:  # passport-strategy-oidc not installed in this environment
+        print(f"\npassport-strategy-oidc: skipped ({exc})")
+    else:
+        oidc_bench.main()  # prints its own report: ID token checks against PyJWT's decode alone
     if not quick and "--no-server" not in argv:
         import load
 

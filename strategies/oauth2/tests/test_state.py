@@ -117,7 +117,7 @@ def test_verifiers_never_cross_between_parallel_flows(make_strategy, provider, b
     strategy = make_strategy()
     session = {}
     first, second = browser.start(strategy, session), browser.start(strategy, session)
-    verifiers = [e["code_verifier"] for e in session[SESSION_KEY]["pending"]]
+    verifiers = [strategy._flow_key.derive(e["pkce"]) for e in session[SESSION_KEY]["pending"]]
     assert browser.callback(strategy, browser.consent(second.url), session).action == "success"
     assert browser.callback(strategy, browser.consent(first.url), session).action == "success"
     assert [r.form["code_verifier"] for r in provider.token_requests] == verifiers[::-1]

@@ -32,8 +32,8 @@ from ._errors import AuthorizationError
 from ._errors import InternalOAuthError
 from ._errors import OAuthError
 from ._errors import TokenError
-from ._profile import Profile
 from ._pkce import FlowKeyError
+from ._profile import Profile
 from ._profile import ProfileEmail
 from ._profile import ProfileName
 from ._profile import ProfilePhoto

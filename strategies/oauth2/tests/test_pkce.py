@@ -152,14 +152,14 @@ def starlette_app(provider, **options: Any) -> FastAPI:
     api.add_middleware(PassportMiddleware, passport=passport)
     api.add_middleware(SessionMiddleware, secret_key=STARLETTE_SECRET, same_site="lax")
     auth = PassportStarlette(passport)
+    start = Depends(auth.authenticate("oauth2"))
+    finish = Depends(auth.authenticate("oauth2", failure_redirect="/login", success_redirect="/"))
 
     @api.get("/auth/provider")
-    async def login(user: Any = Depends(auth.authenticate("oauth2"))) -> None: ...
+    async def login(user: Any = start) -> None: ...
 
     @api.get("/auth/provider/callback")
-    async def callback(
-        user: Any = Depends(auth.authenticate("oauth2", failure_redirect="/login", success_redirect="/")),
-    ) -> None: ...
+    async def callback(user: Any = finish) -> None: ...
 
     return api
 
@@ -207,3 +207,201 @@ async def test_10_24_a_starlette_cookie_session_holds_no_verifier_while_a_flow_i
     assert s256(verifier) == challenge
     assert verifier not in location
     assert_nothing_computes_the_verifier(pending, verifier, challenge)
+
+
+# -- several instances ------------------------------------------------------------------------------
+
+
+def move_flask_cookie(source, target) -> None:
+    """The browser's cookie, sent to another instance (another app object) behind a balancer."""
+    target.set_cookie("session", source.get_cookie("session").value)
+
+
+def test_24_flask_instances_sharing_a_flow_key_complete_each_others_flows(provider, browser):
+    key = secrets.token_urlsafe(32)
+    first, second = flask_app(provider, flow_key=key).test_client(), flask_app(provider, flow_key=key).test_client()
+    start = first.get("/auth/provider")
+    challenge = query(start.headers["Location"])["code_challenge"]
+    move_flask_cookie(first, second)
+    done = second.get(callback_path(browser.consent(start.headers["Location"])))
+    assert (done.status_code, done.headers["Location"]) == (302, "/")
+    assert second.get("/").text == "user u-1"
+    assert s256(provider.token_requests[-1].form["code_verifier"]) == challenge
+
+
+async def test_24_starlette_instances_sharing_a_flow_key_complete_each_others_flows(provider, browser):
+    key = secrets.token_bytes(32)
+    async with (
+        starlette_client(starlette_app(provider, flow_key=key)) as first,
+        starlette_client(starlette_app(provider, flow_key=key)) as second,
+    ):
+        start = await first.get("/auth/provider")
+        second.cookies.set("session", first.cookies["session"])
+        consented = await asyncio.to_thread(browser.consent, start.headers["location"])
+        done = await second.get(callback_path(consented))
+        assert (done.status_code, done.headers["location"]) == (302, "/")
+    assert s256(provider.token_requests[-1].form["code_verifier"]) == query(start.headers["location"])["code_challenge"]
+
+
+KEYS = {
+    "different keys": ("a" * 32, "b" * 32),
+    "no key on either": (None, None),
+    "a key on one only": ("c" * 40, None),
+}
+
+
+def assert_explained(caplog: pytest.LogCaptureFixture, *secret_values: str | None) -> None:
+    lines = [r for r in caplog.records if r.name == "passport.strategies.oauth2" and MISMATCH_HINT in r.getMessage()]
+    assert len(lines) == 1
+    assert lines[0].levelno == logging.ERROR
+    # httpx's own INFO line is the test's client logging the URL it requested, not the app.
+    text = "\n".join(r.getMessage() for r in caplog.records if not r.name.startswith("httpx"))
+    for value in secret_values:
+        if value:
+            assert value not in text
+
+
+@pytest.mark.parametrize("keys", KEYS.values(), ids=KEYS.keys())
+def test_24_flask_instances_without_a_shared_key_fail_the_callback_explained(provider, browser, caplog, keys):
+    first_key, second_key = keys
+    first = flask_app(provider, flow_key=first_key).test_client()
+    second = flask_app(provider, flow_key=second_key).test_client()
+    start = first.get("/auth/provider")
+    move_flask_cookie(first, second)
+    location = browser.consent(start.headers["Location"])
+    with caplog.at_level(logging.DEBUG):
+        done = second.get(callback_path(location))
+    assert done.status_code == 500  # the deployment's configuration, not the user's doing
+    assert provider.token_requests == []  # stopped before the provider could answer invalid_grant
+    body = done.get_data(as_text=True)
+    for value in (first_key, second_key, query(location)["code"], query(location)["state"]):
+        assert not value or value not in body
+    assert_explained(caplog, first_key, second_key, query(location)["code"], query(location)["state"])
+    assert second.get("/").text == "anonymous"
+
+
+async def test_24_starlette_instances_without_a_shared_key_fail_the_callback_explained(provider, browser, caplog):
+    async with (
+        starlette_client(starlette_app(provider)) as first,
+        starlette_client(starlette_app(provider)) as second,
+    ):
+        start = await first.get("/auth/provider")
+        second.cookies.set("session", first.cookies["session"])
+        location = await asyncio.to_thread(browser.consent, start.headers["location"])
+        with caplog.at_level(logging.DEBUG):
+            done = await second.get(callback_path(location))
+    assert done.status_code == 500
+    assert provider.token_requests == []
+    for value in (query(location)["code"], query(location)["state"]):
+        assert value not in done.text
+    assert_explained(caplog, query(location)["code"], query(location)["state"])
+
+
+def test_24_the_mismatch_is_a_typed_error_for_the_developer(make_strategy, browser):
+    first, second = make_strategy(), make_strategy()
+    session: dict = {}
+    location = browser.consent(browser.start(first, session).url)
+    result = browser.callback(second, location, session)
+    assert result.action == "error"
+    assert isinstance(result.error, FlowKeyError)
+    assert result.error.status == 500
+    assert MISMATCH_HINT in str(result.error)
+    # The flow was consumed: the right instance cannot complete it afterwards either.
+    assert browser.callback(first, location, session).action == "fail"
+
+
+# -- the verifier itself ---------------------------------------------------------------------------
+
+
+def test_24_a_thousand_flows_have_a_thousand_distinct_verifiers(make_strategy, browser):
+    strategy = make_strategy()
+    challenges, references = set(), set()
+    for _ in range(1000):
+        session: dict = {}
+        first = browser.start(strategy, session)
+        challenges.add(query(first.url)["code_challenge"])  # S256 is injective on what it sees
+        (entry,) = session[SESSION_KEY]["pending"]
+        references.add(entry["pkce"])
+    assert len(challenges) == 1000
+    assert len(references) == 1000
+
+
+def test_24_the_verifier_depends_on_the_key_not_only_on_what_the_session_keeps(make_strategy, browser):
+    key = "k" * 32
+    one, same, other = make_strategy(flow_key=key), make_strategy(flow_key=key), make_strategy(flow_key="o" * 32)
+    session: dict = {}
+    browser.start(one, session)
+    (entry,) = session[SESSION_KEY]["pending"]
+    assert same._flow_key.derive(entry["pkce"]) == one._flow_key.derive(entry["pkce"])
+    with pytest.raises(FlowKeyError):
+        other._flow_key.derive(entry["pkce"])
+
+
+@pytest.mark.parametrize(
+    "reference",
+    ["", "pkce1", "pkce2.AAAAAAAAAAA." + "A" * 43, "pkce1.AAAAAAAAAAA." + "A" * 42, "pkce1.AAAA!AAAAAA." + "A" * 43],
+)
+def test_24_a_tampered_reference_fails_the_callback_with_403_before_the_token_request(
+    make_strategy, provider, browser, reference
+):
+    strategy = make_strategy()
+    session: dict = {}
+    first = browser.start(strategy, session)
+    session[SESSION_KEY]["pending"][0]["pkce"] = reference
+    result = browser.callback(strategy, browser.consent(first.url), session)
+    assert (result.action, result.status) == ("fail", 403)
+    assert provider.token_requests == []
+
+
+def test_10_a_custom_store_gets_a_reference_it_can_keep_anywhere_never_the_verifier(make_strategy, provider, browser):
+    class DictStore:
+        def __init__(self) -> None:
+            self.flows: dict[str, str] = {}
+
+        def store(self, request, meta):
+            handle = secrets.token_urlsafe(32)
+            self.flows[handle] = meta["code_verifier"]
+            return handle
+
+        def verify(self, request, handle, meta):
+            kept = self.flows.pop(handle, None) if handle else None
+            return (kept is not None), kept, (None if kept is not None else {"message": "no"})
+
+    store = DictStore()
+    strategy = make_strategy(store=store)
+    first = browser.start(strategy, {})
+    (reference,) = store.flows.values()
+    assert browser.callback(strategy, browser.consent(first.url), {}).action == "success"
+    verifier = provider.token_requests[-1].form["code_verifier"]
+    assert reference != verifier and verifier not in reference
+    assert s256(verifier) == query(first.url)["code_challenge"]
+
+
+# -- the key ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("key", ["x" * 31, b"x" * 31, "", b""])
+def test_24_a_flow_key_shorter_than_32_bytes_is_refused_without_echoing_it(make_strategy, key):
+    with pytest.raises(ValueError, match="at least 32 bytes") as caught:
+        make_strategy(flow_key=key)
+    if key:
+        assert (key.decode() if isinstance(key, bytes) else key) not in str(caught.value)
+
+
+def test_24_a_multibyte_key_is_measured_in_bytes(make_strategy):
+    make_strategy(flow_key="é" * 16)  # 32 bytes in UTF-8
+    with pytest.raises(ValueError):
+        make_strategy(flow_key="é" * 15)
+
+
+@pytest.mark.parametrize("key", [12345678901234567890123456789012, bytearray(32), ["k" * 32]])
+def test_24_a_flow_key_of_another_type_is_a_type_error(make_strategy, key):
+    with pytest.raises(TypeError, match="flow_key must be a str or bytes"):
+        make_strategy(flow_key=key)
+
+
+def test_24_the_key_is_in_no_repr(make_strategy):
+    key = "secret-flow-key-" + "z" * 32
+    strategy = make_strategy(flow_key=key)
+    assert key not in repr(strategy) and key not in repr(strategy._flow_key)
+    assert key not in repr(vars(strategy))

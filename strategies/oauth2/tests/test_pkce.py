@@ -315,15 +315,17 @@ def test_24_the_mismatch_is_a_typed_error_for_the_developer(make_strategy, brows
 
 def test_24_a_thousand_flows_have_a_thousand_distinct_verifiers(make_strategy, browser):
     strategy = make_strategy()
-    challenges, references = set(), set()
+    challenges, references, verifiers = set(), set(), set()
     for _ in range(1000):
         session: dict = {}
         first = browser.start(strategy, session)
-        challenges.add(query(first.url)["code_challenge"])  # S256 is injective on what it sees
+        challenges.add(query(first.url)["code_challenge"])
         (entry,) = session[SESSION_KEY]["pending"]
         references.add(entry["pkce"])
-    assert len(challenges) == 1000
-    assert len(references) == 1000
+        verifiers.add(strategy._flow_key.derive(entry["pkce"]))
+    assert len(challenges) == len(references) == len(verifiers) == 1000
+    assert all(UNRESERVED_43_128.fullmatch(v) and len(v) == 43 for v in verifiers)
+    assert {s256(v) for v in verifiers} == challenges
 
 
 def test_24_the_verifier_depends_on_the_key_not_only_on_what_the_session_keeps(make_strategy, browser):

@@ -282,7 +282,7 @@ def test_the_capped_slot_stays_small_enough_for_a_cookie_session(make_strategy, 
     session = {}
     for _ in range(20):
         browser.start(strategy, session, {"state": {"return_to": "/settings"}})
-    assert len(json.dumps(session)) < 1200  # five flows, verifiers and app state included
+    assert len(json.dumps(session)) < 1200  # five flows, PKCE references and app state included
 
 
 def test_20_a_callback_replayed_with_the_cookie_from_before_it_is_refused(make_strategy, provider, browser):

@@ -21,7 +21,6 @@ what to configure. 64 bits of an HMAC output say nothing usable about the key.
 from __future__ import annotations
 
 import base64
-import hashlib
 import hmac
 import secrets
 from typing import final
@@ -89,16 +88,14 @@ class FlowKey:
 
     def __init__(self, flow_key: str | bytes | None) -> None:
         self._key = _key_bytes(flow_key)
-        digest = hmac.new(self._key, FINGERPRINT_LABEL, hashlib.sha256).digest()
-        self._fingerprint = _b64(digest[:8])
+        self._fingerprint = _b64(hmac.digest(self._key, FINGERPRINT_LABEL, "sha256")[:8])
 
     def __repr__(self) -> str:
         return "<FlowKey>"  # never the key
 
     def verifier(self, seed: str) -> str:
         """The verifier of the flow whose seed is ``seed``."""
-        mac = hmac.new(self._key, VERIFIER_LABEL + seed.encode("ascii"), hashlib.sha256)
-        return _b64(mac.digest())
+        return _b64(hmac.digest(self._key, VERIFIER_LABEL + seed.encode("ascii"), "sha256"))
 
     def new_flow(self) -> tuple[str, str]:
         """A fresh ``(reference, verifier)``: the reference for the store, the verifier for the challenge."""

@@ -98,6 +98,22 @@ def raw_bytes(piece: str) -> list[bytes]:
     return [b64decode(piece)]
 
 
+@pytest.fixture
+def another_process(monkeypatch: pytest.MonkeyPatch):
+    """From here on, strategies built without ``flow_key`` get the key another process would make.
+
+    The default key is made once per process, so two app objects in this test process share it;
+    this stands in for the instance started separately (another server, a worker not forked from
+    a common parent).
+    """
+    import passport.strategies.oauth2._pkce as pkce
+
+    def switch() -> None:
+        monkeypatch.setattr(pkce, "_PROCESS_KEY", secrets.token_bytes(32))
+
+    return switch
+
+
 def query(url: str) -> dict[str, str]:
     return {k: v[0] for k, v in parse_qs(urlsplit(url).query).items()}
 
@@ -262,9 +278,12 @@ def assert_explained(caplog: pytest.LogCaptureFixture, *secret_values: str | Non
 
 
 @pytest.mark.parametrize("keys", KEYS.values(), ids=KEYS.keys())
-def test_24_flask_instances_without_a_shared_key_fail_the_callback_explained(provider, browser, caplog, keys):
+def test_24_flask_instances_without_a_shared_key_fail_the_callback_explained(
+    provider, browser, caplog, another_process, keys
+):
     first_key, second_key = keys
     first = flask_app(provider, flow_key=first_key).test_client()
+    another_process()
     second = flask_app(provider, flow_key=second_key).test_client()
     start = first.get("/auth/provider")
     move_flask_cookie(first, second)
@@ -280,11 +299,12 @@ def test_24_flask_instances_without_a_shared_key_fail_the_callback_explained(pro
     assert second.get("/").text == "anonymous"
 
 
-async def test_24_starlette_instances_without_a_shared_key_fail_the_callback_explained(provider, browser, caplog):
-    async with (
-        starlette_client(starlette_app(provider)) as first,
-        starlette_client(starlette_app(provider)) as second,
-    ):
+async def test_24_starlette_instances_without_a_shared_key_fail_the_callback_explained(
+    provider, browser, caplog, another_process
+):
+    first_app = starlette_app(provider)
+    another_process()
+    async with starlette_client(first_app) as first, starlette_client(starlette_app(provider)) as second:
         start = await first.get("/auth/provider")
         second.cookies.set("session", first.cookies["session"])
         location = await asyncio.to_thread(browser.consent, start.headers["location"])
@@ -297,8 +317,10 @@ async def test_24_starlette_instances_without_a_shared_key_fail_the_callback_exp
     assert_explained(caplog, query(location)["code"], query(location)["state"])
 
 
-def test_24_the_mismatch_is_a_typed_error_for_the_developer(make_strategy, browser):
-    first, second = make_strategy(), make_strategy()
+def test_24_the_mismatch_is_a_typed_error_for_the_developer(make_strategy, browser, another_process):
+    first = make_strategy()
+    another_process()
+    second = make_strategy()
     session: dict = {}
     location = browser.consent(browser.start(first, session).url)
     result = browser.callback(second, location, session)
@@ -407,3 +429,11 @@ def test_24_the_key_is_in_no_repr(make_strategy):
     strategy = make_strategy(flow_key=key)
     assert key not in repr(strategy) and key not in repr(strategy._flow_key)
     assert key not in repr(vars(strategy))
+
+
+def test_24_without_flow_key_strategies_of_one_process_share_its_key(provider, browser):
+    first, second = flask_app(provider).test_client(), flask_app(provider).test_client()  # an app factory, twice
+    start = first.get("/auth/provider")
+    move_flask_cookie(first, second)
+    done = second.get(callback_path(browser.consent(start.headers["Location"])))
+    assert (done.status_code, done.headers["Location"]) == (302, "/")

@@ -60,11 +60,19 @@ def _b64(data: bytes) -> str:
     return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
 
 
+_PROCESS_KEY = secrets.token_bytes(MIN_KEY_BYTES)
+"""The key of every strategy built without ``flow_key`` in this process.
+
+One per process rather than per strategy object, so that strategies built twice in one process
+(an app factory, a Flask and an ASGI app sharing one ``Passport``) complete each other's flows,
+and so do workers forked after this module was imported (a pre-loading server). Processes
+started apart each make their own, and a callback on the wrong one is a :class:`FlowKeyError`.
+"""
+
+
 def _key_bytes(flow_key: str | bytes | None) -> bytes:
     if flow_key is None:
-        # One process (the demo, tests, a single worker): a key nobody needs to know. Several
-        # instances each make their own, and a callback on the wrong one is a FlowKeyError.
-        return secrets.token_bytes(MIN_KEY_BYTES)
+        return _PROCESS_KEY
     if isinstance(flow_key, str):
         raw = flow_key.encode("utf-8", "surrogatepass")
     elif isinstance(flow_key, bytes):

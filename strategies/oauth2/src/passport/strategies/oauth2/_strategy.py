@@ -122,9 +122,9 @@ class OAuth2Strategy(Strategy, BackChannelMethods):
     :param flow_key: the secret PKCE verifiers are derived with (``str`` or ``bytes``, at least 32
         bytes, e.g. ``secrets.token_urlsafe(32)``), so a pending flow keeps no verifier, only a
         reference useless without the key. With several app instances give every instance the
-        same one, like a session secret; ``None`` (default) makes a random one per process, and a
-        callback reaching an instance other than the one that started its flow is then a
-        :class:`FlowKeyError` (500) naming this option.
+        same one, like a session secret; ``None`` (default) uses a random key made once per
+        process, and a callback reaching another process than the one that started its flow is
+        then a :class:`FlowKeyError` (500) naming this option.
     :param session_key: the session slot (default ``"oauth2:<authorization host>"``).
     :param store: a custom state store (see ``passport.strategies.oauth2.StateStore``); default a
         :class:`SessionStateStore`.

@@ -437,3 +437,80 @@ def test_24_without_flow_key_strategies_of_one_process_share_its_key(provider, b
     move_flask_cookie(first, second)
     done = second.get(callback_path(browser.consent(start.headers["Location"])))
     assert (done.status_code, done.headers["Location"]) == (302, "/")
+
+
+# -- a real second process ---------------------------------------------------------------------------
+
+SERVE = """
+import logging, os, sys
+from types import SimpleNamespace
+from werkzeug.serving import make_server
+import test_pkce
+
+logging.basicConfig(stream=sys.stderr, level=logging.INFO)
+provider = SimpleNamespace(authorization_url=sys.argv[1], token_url=sys.argv[2], client_secret=sys.argv[3])
+app = test_pkce.flask_app(provider, flow_key=os.environ.get("TEST_FLOW_KEY") or None)
+server = make_server("127.0.0.1", 0, app)
+print(server.server_port, flush=True)
+server.serve_forever()
+"""
+
+
+@pytest.fixture
+def second_process(provider):
+    """Run the same Flask app in another Python process on 127.0.0.1; yields ``start(flow_key)``."""
+    import os
+    import pathlib
+    import subprocess
+    import sys
+
+    started: list[subprocess.Popen[str]] = []
+
+    def start(flow_key: str | None) -> tuple[str, subprocess.Popen[str]]:
+        env = dict(os.environ, PYTHONPATH=str(pathlib.Path(__file__).parent), TEST_FLOW_KEY=flow_key or "")
+        args = [sys.executable, "-c", SERVE, provider.authorization_url, provider.token_url, provider.client_secret]
+        process = subprocess.Popen(args, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        started.append(process)
+        assert process.stdout is not None
+        port = process.stdout.readline().strip()
+        assert port.isdigit(), process.stderr.read() if process.stderr else ""
+        return f"http://127.0.0.1:{port}", process
+
+    yield start
+    for process in started:
+        process.kill()
+        process.communicate(timeout=30)
+
+
+def callback_in(process_url: str, location: str, cookie: str) -> Any:
+    import requests
+
+    url = process_url + callback_path(location)
+    return requests.get(url, headers={"Cookie": f"session={cookie}"}, allow_redirects=False, timeout=30)
+
+
+def test_24_another_process_with_the_same_flow_key_completes_the_flow(provider, browser, second_process):
+    key = secrets.token_urlsafe(32)
+    url, _process = second_process(key)
+    here = flask_app(provider, flow_key=key).test_client()
+    start = here.get("/auth/provider")
+    done = callback_in(url, browser.consent(start.headers["Location"]), here.get_cookie("session").value)
+    assert (done.status_code, done.headers["Location"]) == (302, "/")
+    assert s256(provider.token_requests[-1].form["code_verifier"]) == query(start.headers["Location"])["code_challenge"]
+
+
+def test_24_another_process_without_flow_key_refuses_the_callback_and_says_why(provider, browser, second_process):
+    url, process = second_process(None)
+    here = flask_app(provider).test_client()
+    start = here.get("/auth/provider")
+    location = browser.consent(start.headers["Location"])
+    done = callback_in(url, location, here.get_cookie("session").value)
+    assert done.status_code == 500
+    assert provider.token_requests == []
+    process.kill()
+    _out, err = process.communicate(timeout=30)
+    assert MISMATCH_HINT in err
+    hint_lines = [line for line in err.splitlines() if MISMATCH_HINT in line]
+    assert hint_lines[0].startswith("ERROR:passport.strategies.oauth2:")
+    for value in (query(location)["code"], query(location)["state"]):
+        assert value not in "\n".join(hint_lines) and value not in done.text

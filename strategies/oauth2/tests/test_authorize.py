@@ -183,8 +183,10 @@ def test_pkce_s256_sends_a_43_character_challenge(qs):
     assert sent["code_challenge_method"] == "S256"
     assert len(sent["code_challenge"]) == 43
     (entry,) = session["oauth2:www.example.com"]["pending"]
-    assert len(entry["code_verifier"]) >= 43
-    assert set(entry["code_verifier"]) <= set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
+    assert "code_verifier" not in entry  # a reference only (security items 10, 24)
+    verifier = s._flow_key.derive(entry["pkce"])
+    assert len(verifier) == 43
+    assert set(verifier) <= set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
 
 
 def test_pkce_true_means_s256(qs):
@@ -192,9 +194,9 @@ def test_pkce_true_means_s256(qs):
 
 
 def test_the_rfc7636_appendix_b_example_gives_the_expected_challenge(monkeypatch, qs):
-    import passport.strategies.oauth2._strategy as module
+    import passport.strategies.oauth2._pkce as module
 
-    monkeypatch.setattr(module.secrets, "token_urlsafe", lambda n: "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk")
+    monkeypatch.setattr(module.FlowKey, "new_flow", lambda self: ("ref", "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"))
     sent = qs(redirect(strategy(state=True, pkce="S256"), session={}))
     assert sent["code_challenge"] == "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"
 

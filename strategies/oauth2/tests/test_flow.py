@@ -10,6 +10,7 @@ from oauth2_helpers import CALLBACK
 from oauth2_helpers import CLIENT_ID
 from oauth2_helpers import SESSION_KEY
 from oauth2_helpers import USER
+from oauth2_helpers import pending_verifier
 
 from passport.core import Passport
 from passport.strategies.oauth2 import OAuth2Strategy
@@ -42,7 +43,7 @@ def test_a_full_login_succeeds_with_pkce_checked_by_the_provider(make_strategy, 
     first = browser.start(strategy, session)
     sent = qs(first.url)
     assert sent["code_challenge_method"] == "S256"
-    verifier = session[SESSION_KEY]["pending"][0]["code_verifier"]
+    verifier = pending_verifier(strategy, session[SESSION_KEY]["pending"][0])
     digest = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=").decode()
     assert sent["code_challenge"] == digest
 
@@ -202,7 +203,7 @@ def test_pkce_plain_is_used_only_when_asked(make_strategy, browser, qs):
     strategy = make_strategy(pkce="plain")
     session = {}
     first = browser.start(strategy, session)
-    verifier = session[SESSION_KEY]["pending"][0]["code_verifier"]
+    verifier = pending_verifier(strategy, session[SESSION_KEY]["pending"][0])
     assert qs(first.url)["code_challenge"] == verifier
     assert qs(first.url)["code_challenge_method"] == "plain"
     assert browser.callback(strategy, browser.consent(first.url), session).action == "success"
@@ -213,7 +214,8 @@ def test_the_provider_checks_the_verifier_so_a_wrong_one_is_refused(make_strateg
     session = {}
     first = browser.start(strategy, session)
     slot = session[SESSION_KEY]
-    slot["pending"][0]["code_verifier"] = "x" * 43
+    version, fingerprint, _seed = slot["pending"][0]["pkce"].split(".")
+    slot["pending"][0]["pkce"] = f"{version}.{fingerprint}.{'x' * 43}"  # another flow's seed, same key
     result = browser.callback(strategy, browser.consent(first.url), session)
     assert result.action == "error"
     assert result.error.code == "invalid_grant"
@@ -226,6 +228,7 @@ def test_without_pkce_no_challenge_is_sent(make_strategy, provider, browser):
     first = browser.start(strategy, session)
     assert "code_challenge" not in first.url
     assert "code_verifier" not in session[SESSION_KEY]["pending"][0]
+    assert "pkce" not in session[SESSION_KEY]["pending"][0]
     assert browser.callback(strategy, browser.consent(first.url), session).action == "success"
     assert "code_verifier" not in provider.token_requests[0].form
 

@@ -25,9 +25,9 @@ def our_log_text(caplog: pytest.LogCaptureFixture) -> str:
     return "\n".join(lines)
 
 
-def collect_secrets(provider, session_before, location, qs):
+def collect_secrets(provider, strategy, session_before, location, qs):
     secrets = [provider.client_secret, qs(location)["code"], qs(location)["state"]]
-    secrets += [e["code_verifier"] for e in session_before]
+    secrets += [strategy._flow_key.derive(e["pkce"]) for e in session_before]
     for token in provider.tokens:
         secrets.append(token)
     return [s for s in secrets if s]
@@ -49,7 +49,7 @@ def test_a_full_login_logs_no_secret(make_strategy, provider, browser, qs, debug
     debug_logs.clear()  # only what our side logged from here on (the consent page is the browser)
     result = browser.callback(strategy, location, session)
     assert result.action == "success"
-    secrets = collect_secrets(provider, pending, location, qs) + list(seen["tokens"])
+    secrets = collect_secrets(provider, strategy, pending, location, qs) + list(seen["tokens"])
     text = our_log_text(debug_logs)
     assert any(r.name.startswith("urllib3") for r in debug_logs.records)  # the HTTP client did log
     for secret in secrets:
@@ -58,7 +58,8 @@ def test_a_full_login_logs_no_secret(make_strategy, provider, browser, qs, debug
 
 def test_failures_log_and_report_no_secret(make_strategy, provider, browser, qs, debug_logs):
     passport = Passport()
-    passport.use(make_strategy(client_secret="wrong-client-secret-canary"))
+    strategy = make_strategy(client_secret="wrong-client-secret-canary")
+    passport.use(strategy)
     session = {}
     start = passport.authenticate("oauth2").run(make_request(url="http://app.test/auth/provider", session=session))
     pending = list(session[SESSION_KEY]["pending"])
@@ -67,7 +68,7 @@ def test_failures_log_and_report_no_secret(make_strategy, provider, browser, qs,
     guard = passport.authenticate("oauth2", failure_redirect="/login")
     outcome = guard.attempt(make_request(url=location, session=session))
     assert outcome.action == "error"
-    secrets = collect_secrets(provider, pending, location, qs) + ["wrong-client-secret-canary"]
+    secrets = collect_secrets(provider, strategy, pending, location, qs) + ["wrong-client-secret-canary"]
     exported = our_log_text(debug_logs) + "".join(traceback.format_exception(outcome.error)) + repr(outcome.error)
     for secret in secrets:
         assert secret not in exported

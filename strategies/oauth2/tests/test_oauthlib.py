@@ -59,7 +59,7 @@ class Flow:
         session = {}
         first = run_strategy(self.strategy, make_request(url="http://app.test/login", session=session))
         pending = session.get(SESSION_KEY, {}).get("pending", [])
-        self.verifier = pending[0].get("code_verifier") if pending else None
+        self.verifier = self.strategy._flow_key.derive(pending[0].get("pkce")) if pending else None
         state = parse_qs(first.url.split("?", 1)[1]).get("state", [""])[0]
         url = f"http://app.test/cb?code={CODE}&state={state}"
         return run_strategy(self.strategy, make_request(url=url, session=session), options)
@@ -301,7 +301,7 @@ def test_a_full_login_with_the_real_provider_leaves_oauthlib_loggers_without_a_c
     session = {}
     strategy = make_strategy(remember)
     first = browser.start(strategy, session)
-    verifier = session[SESSION_KEY]["pending"][0]["code_verifier"]
+    verifier = strategy._flow_key.derive(session[SESSION_KEY]["pending"][0]["pkce"])
     location = browser.consent(first.url)
     code = parse_qs(location.split("?", 1)[1])["code"][0]
     result = browser.callback(strategy, location, session)

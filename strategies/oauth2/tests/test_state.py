@@ -117,7 +117,7 @@ def test_verifiers_never_cross_between_parallel_flows(make_strategy, provider, b
     strategy = make_strategy()
     session = {}
     first, second = browser.start(strategy, session), browser.start(strategy, session)
-    verifiers = [e["code_verifier"] for e in session[SESSION_KEY]["pending"]]
+    verifiers = [strategy._flow_key.derive(e["pkce"]) for e in session[SESSION_KEY]["pending"]]
     assert browser.callback(strategy, browser.consent(second.url), session).action == "success"
     assert browser.callback(strategy, browser.consent(first.url), session).action == "success"
     assert [r.form["code_verifier"] for r in provider.token_requests] == verifiers[::-1]
@@ -282,7 +282,7 @@ def test_the_capped_slot_stays_small_enough_for_a_cookie_session(make_strategy, 
     session = {}
     for _ in range(20):
         browser.start(strategy, session, {"state": {"return_to": "/settings"}})
-    assert len(json.dumps(session)) < 1200  # five flows, verifiers and app state included
+    assert len(json.dumps(session)) < 1200  # five flows, PKCE references and app state included
 
 
 def test_20_a_callback_replayed_with_the_cookie_from_before_it_is_refused(make_strategy, provider, browser):

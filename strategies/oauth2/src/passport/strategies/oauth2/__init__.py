@@ -32,6 +32,7 @@ from ._errors import AuthorizationError
 from ._errors import InternalOAuthError
 from ._errors import OAuthError
 from ._errors import TokenError
+from ._pkce import FlowKeyError
 from ._profile import Profile
 from ._profile import ProfileEmail
 from ._profile import ProfileName
@@ -45,6 +46,7 @@ from ._version import __version__
 __all__ = [
     "AuthorizationError",
     "Document",
+    "FlowKeyError",
     "InternalOAuthError",
     "OAuth2Strategy",
     "OAuthError",
@@ -62,6 +64,7 @@ __all__ = [
 for _obj in (
     AuthorizationError,
     Document,
+    FlowKeyError,
     InternalOAuthError,
     OAuth2Strategy,
     OAuthError,

@@ -1,4 +1,4 @@
-"""Where the ``state`` of an authorization request (and its PKCE verifier) waits for the callback.
+"""Where the ``state`` of an authorization request (and its PKCE reference) waits for the callback.
 
 A state store has two methods, ``def`` or ``async def``::
 
@@ -17,6 +17,11 @@ hand back as ``info["state"]`` (``None`` for none), on failure the fail challeng
 (``{"message": ...}``) the strategy answers with, status 403. ``verify`` may return a fourth
 item, the flow's ``flow_params`` as stored; a store that returns three items carries none, and
 a strategy that needs them (OIDC's nonce) then fails the callback.
+
+``meta["code_verifier"]`` is not the verifier itself but an opaque reference to it (an ASCII
+string of at most 128 characters, nothing secret in it): the strategy derives the verifier
+from it with its ``flow_key`` at the callback (security items 10 and 24). A store keeps it
+with the flow and hands it back as the second item of ``verify``, exactly as before.
 """
 
 from __future__ import annotations
@@ -81,7 +86,7 @@ def _session(request: Request) -> MutableMapping[str, Any]:
 class SessionStateStore:
     """The default store: pending flows in ``request.session[key]``, bound to that session.
 
-    Each authorization request adds ``{"handle", "issued", "provider", "code_verifier"?, "state"?,
+    Each authorization request adds ``{"handle", "issued", "provider", "pkce"?, "state"?,
     "flow_params"?}``
     to ``session[key]["pending"]``. The handle is ``secrets.token_urlsafe(32)`` (256 bits). A
     callback consumes its entry before anything else is decided, so a state works once; a state
@@ -91,8 +96,10 @@ class SessionStateStore:
     state matches no pending flow is treated as forged and drops every pending flow of the
     session. Other keys the application keeps under ``session[key]`` are left alone.
 
-    With cookie-backed sessions the verifier travels in the (signed) cookie of the browser
-    that started the flow; it is single-use and short-lived, and useless without the code.
+    ``pkce`` is the strategy's reference to the flow's PKCE verifier, never the verifier: with
+    cookie-backed sessions the pending flow is readable in the (signed) cookie, and nothing in
+    it lets a reader compute the verifier without the strategy's ``flow_key`` (security items
+    10 and 24).
 
     A cookie session can be replayed: the browser (or whoever copied its cookie) may send the
     cookie it had *before* the callback again, with the flow still pending in it. So the store
@@ -173,7 +180,7 @@ class SessionStateStore:
             "provider": _provider(meta),
         }
         if meta.get("code_verifier"):
-            entry["code_verifier"] = meta["code_verifier"]
+            entry["pkce"] = meta["code_verifier"]  # a reference, not the verifier (see the class)
         if meta.get("state") is not None:
             entry["state"] = meta["state"]
         flow_params = meta.get("flow_params")
@@ -211,7 +218,7 @@ class SessionStateStore:
             return False, None, {"message": INVALID_STATE}
         if match.get("provider") != _provider(meta):  # started with another provider: a mix-up
             return False, None, {"message": OTHER_PROVIDER}
-        verifier = match.get("code_verifier")
+        verifier = match.get("pkce")
         kept = match.get("flow_params")
         flow_params = {k: v for k, v in kept.items() if isinstance(v, str)} if isinstance(kept, dict) else {}
         return True, verifier if isinstance(verifier, str) else None, match.get("state"), flow_params

@@ -5,8 +5,8 @@ from __future__ import annotations
 import asyncio
 import base64
 import hashlib
+import logging
 import math
-import secrets
 from collections.abc import Awaitable
 from collections.abc import Callable
 from collections.abc import Coroutine
@@ -28,6 +28,8 @@ from ._errors import AuthorizationError
 from ._errors import OAuthError
 from ._errors import clean_text
 from ._issuer import issuer_problem
+from ._pkce import FlowKey
+from ._pkce import FlowKeyError
 from ._state import UNABLE_TO_VERIFY
 from ._state import NullStateStore
 from ._state import SessionStateStore
@@ -50,6 +52,8 @@ CLIENT_AUTH_METHODS = ("client_secret_post", "client_secret_basic")
 MAX_CODE = 2048
 INVALID_CODE = "Invalid authorization code."
 UNKNOWN_HOST = "Unknown host."
+
+log = logging.getLogger("passport.strategies.oauth2")
 
 
 def _challenge(verifier: str, method: str) -> str:
@@ -115,6 +119,12 @@ class OAuth2Strategy(Strategy, BackChannelMethods):
     :param state: send and check a ``state`` bound to the session (default on; turning it off
         removes CSRF protection and requires ``pkce=False``).
     :param pkce: ``"S256"`` (default), ``"plain"``, ``True`` (= S256) or ``False``/``None``.
+    :param flow_key: the secret PKCE verifiers are derived with (``str`` or ``bytes``, at least 32
+        bytes, e.g. ``secrets.token_urlsafe(32)``), so a pending flow keeps no verifier, only a
+        reference useless without the key. With several app instances give every instance the
+        same one, like a session secret; ``None`` (default) uses a random key made once per
+        process, and a callback reaching another process than the one that started its flow is
+        then a :class:`FlowKeyError` (500) naming this option.
     :param session_key: the session slot (default ``"oauth2:<authorization host>"``).
     :param store: a custom state store (see ``passport.strategies.oauth2.StateStore``); default a
         :class:`SessionStateStore`.
@@ -135,8 +145,8 @@ class OAuth2Strategy(Strategy, BackChannelMethods):
     :param require_iss: refuse a response without ``iss`` (for providers whose metadata has
         ``authorization_response_iss_parameter_supported``); needs ``issuer``.
     :raises ValueError: an invalid option (insecure endpoint, unknown PKCE method, PKCE without
-        state, ``require_iss`` without ``issuer``).
-    :raises TypeError: ``verify`` is not callable.
+        state, ``require_iss`` without ``issuer``, a ``flow_key`` shorter than 32 bytes).
+    :raises TypeError: ``verify`` is not callable; ``flow_key`` is neither ``str`` nor ``bytes``.
     """
 
     name = "oauth2"
@@ -156,6 +166,7 @@ class OAuth2Strategy(Strategy, BackChannelMethods):
         scope_separator: str = " ",
         state: bool = True,
         pkce: str | bool | None = "S256",
+        flow_key: str | bytes | None = None,
         session_key: str | None = None,
         store: StateStore | None = None,
         proxy: bool = False,
@@ -213,6 +224,7 @@ class OAuth2Strategy(Strategy, BackChannelMethods):
         self._scope = scope
         self._scope_separator = scope_separator
         self._pkce: str | None = pkce or None
+        self._flow_key = FlowKey(flow_key)
         self._store: Any = store if store is not None else NullStateStore()
         self._builtin_store = isinstance(self._store, (SessionStateStore, NullStateStore))
         if isinstance(self._store, SessionStateStore):
@@ -354,9 +366,10 @@ class OAuth2Strategy(Strategy, BackChannelMethods):
         scope = self._scope if scope is None else scope
         if scope is not None:
             params["scope"] = scope if isinstance(scope, str) else self._scope_separator.join(map(str, scope))
-        verifier = None
+        reference = None
         if self._pkce:
-            verifier = secrets.token_urlsafe(32)  # 256 bits, 43 unreserved characters
+            # The store keeps the reference; the verifier is derived again at the callback.
+            reference, verifier = self._flow_key.new_flow()
             params["code_challenge"] = _challenge(verifier, self._pkce)
             params["code_challenge_method"] = self._pkce
         app_state = options.get("state")
@@ -365,7 +378,7 @@ class OAuth2Strategy(Strategy, BackChannelMethods):
             request,
             {
                 **meta,
-                "code_verifier": verifier,
+                "code_verifier": reference,
                 "state": None if app_state is False else app_state,
                 "flow_params": flow_params,
             },
@@ -379,8 +392,8 @@ class OAuth2Strategy(Strategy, BackChannelMethods):
     async def _consume_state(self, request: Request, params: Mapping[str, Any], meta: dict[str, Any]) -> Any:
         """Check and consume the flow's state, then the issuer: the first step of every callback.
 
-        :returns: ``(code_verifier, app_state)`` for a callback of a flow this browser started
-            with this provider, or ``None`` after failing the request with a 403.
+        :returns: ``(verifier_reference, app_state, flow_params)`` for a callback of a flow this
+            browser started with this provider, or ``None`` after failing the request with a 403.
         """
         state = params.get("state")
         answer = await self._store_call("verify", request, state if isinstance(state, str) else None, meta)
@@ -429,10 +442,19 @@ class OAuth2Strategy(Strategy, BackChannelMethods):
         checked = await self._consume_state(request, params, meta)
         if checked is None:
             return
-        verifier, app_state, flow_params = checked
-        if self._pkce and not verifier:
-            self.fail({"message": UNABLE_TO_VERIFY}, 403)
-            return
+        reference, app_state, flow_params = checked
+        verifier = None
+        if self._pkce:
+            try:
+                verifier = self._flow_key.derive(reference)
+            except FlowKeyError as exc:
+                # Not the user's doing: the deployment runs instances with different keys.
+                log.error("OAuth 2.0 callback refused: %s", exc.message)
+                self.error(exc)
+                return
+            if verifier is None:  # no reference kept with the flow, or not one of ours
+                self.fail({"message": UNABLE_TO_VERIFY}, 403)
+                return
         code = params.get("code")
         if not _good_code(code):
             self.fail({"message": INVALID_CODE}, 400)

@@ -188,7 +188,7 @@ def namespace(session: nox.Session) -> None:
     wheels = _check_wheels(session, wheel_dir)
     importer = str(ROOT / "testing" / "import_all.py")
     # Regular install from the built wheels, then editable installs from the source trees.
-    session.install(*wheels, "flask", "starlette", "django")
+    session.install(*wheels, "flask", "starlette", "fastapi", "django")  # every adapter module imports
     session.run("python", importer)
     session.install(*_all_distributions(editable=True))
     session.run("python", importer, "--editable")

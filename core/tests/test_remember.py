@@ -169,6 +169,11 @@ def test_the_remember_option_is_checked_when_the_guard_is_built(remembering, val
         remembering.authenticate("session", remember=value)
 
 
+def test_remember_on_a_route_without_sessions_is_refused_when_the_guard_is_built(remembering):
+    with pytest.raises(TypeError, match="session=False"):
+        remembering.authenticate("session", session=False, remember=True)
+
+
 def test_remember_without_remember_me_configured_is_a_clear_error(passport, ann):
     request = make_request()
     with pytest.raises(SessionError, match="remember_me=RememberMe"):

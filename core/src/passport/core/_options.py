@@ -106,6 +106,8 @@ class RouteOptions:
         remember = options.get("remember", False)
         if type(remember) is not bool and (type(remember) is not str or not remember):
             raise TypeError(f"remember must be True, False or the name of a form field, got {remember!r}")
+        if remember is not False and not self.session:
+            raise TypeError("remember needs a login session: it cannot be combined with session=False")
         self.remember: bool | str = remember
         # No success option that needs work besides login: the hot path can skip straight on.
         self.plain_success = (

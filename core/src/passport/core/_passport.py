@@ -166,8 +166,9 @@ class Passport:
         ``success_redirect``, ``failure_redirect``, ``success_return_to_or_redirect``,
         ``success_flash``, ``failure_flash``, ``success_message``, ``failure_message``,
         ``session`` (default ``True``), ``fail_with_error``, ``assign_property``, ``auth_info``
-        (default ``True``) and ``keep_session_info``; every other option is passed through to
-        the strategies.
+        (default ``True``), ``keep_session_info``, ``allow_multiple_credentials`` and ``remember``
+        (``True`` or a form field's name: also issue a remember-me token); every other option is
+        passed through to the strategies.
 
         :raises TypeError: an option has the wrong type.
         """

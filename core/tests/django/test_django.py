@@ -163,3 +163,19 @@ def test_passport_django_imports_before_django_is_set_up():
     env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
     done = subprocess.run([sys.executable, "-c", "import passport.django"], env=env, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
+
+
+def test_system_checks_pass_for_the_project_and_catch_misconfiguration():
+    from django.core import checks
+    from django.test import override_settings
+
+    from passport.django.apps import check_settings
+
+    assert [m.id for m in checks.run_checks() if m.id.startswith("passport")] == []
+    middleware = list(settings.MIDDLEWARE)
+    with override_settings(MIDDLEWARE=[middleware[-1], *middleware[:-1]]):  # passport's first
+        assert sorted(m.id for m in check_settings()) == ["passport.E002", "passport.E002"]
+    with override_settings(MIDDLEWARE=middleware[:-1]):
+        assert [m.id for m in check_settings()] == ["passport.W001"]
+    with override_settings(PASSPORT="djproject.nowhere.passport"):
+        assert [m.id for m in check_settings()] == ["passport.E001"]

@@ -4,6 +4,7 @@
 
     # settings.py
     PASSPORT = "myapp.auth.passport"                    # your configured passport.core.Passport
+    INSTALLED_APPS = [..., "passport.django"]           # system checks (passport.E001, E002, W001)
     MIDDLEWARE = [
         ...,
         "django.contrib.sessions.middleware.SessionMiddleware",

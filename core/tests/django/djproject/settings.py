@@ -6,6 +6,7 @@ SECRET_KEY = "django-tests-only-not-a-secret"
 DEBUG = False
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
 INSTALLED_APPS = [
+    "passport.django",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

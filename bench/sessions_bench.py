@@ -108,14 +108,20 @@ async def _seed(store: Any) -> None:
     await store.write(session_id=SESSION_ID, data=data, lifetime=3600, ttl=3600)
 
 
-def _measure(store: Any, rounds: int, number: int) -> dict[str, float]:
+def _measure(store: Any, rounds: int, number: int, count_commands: Any = None) -> dict[str, float]:
+    """Medians per app; with ``count_commands`` (a function returning the store's command count),
+    also the store commands each app makes per request (``"<app> store commands"``)."""
     apps = _apps(store)
+    commands: dict[str, float] = {}
 
     async def main() -> dict[str, list[float]]:
         await _seed(store)
         samples: dict[str, list[float]] = {name: [] for name in apps}
-        for app in apps.values():
+        for name, app in apps.items():
+            before = count_commands() if count_commands else 0
             await _round(app, max(number // 10, 20))
+            if count_commands:
+                commands[f"{name} store commands"] = (count_commands() - before - 1) / max(number // 10, 20)
         for _ in range(rounds):
             for name, app in apps.items():
                 samples[name].append(await _round(app, number))
@@ -127,7 +133,21 @@ def _measure(store: Any, rounds: int, number: int) -> dict[str, float]:
         samples = asyncio.run(main())
     finally:
         gc.enable()
-    return {name: statistics.median(values) for name, values in samples.items()}
+    return {**{name: statistics.median(values) for name, values in samples.items()}, **commands}
+
+
+def _command_counter(url: str) -> Any:
+    """Redis's own count of the commands it has run (``INFO commandstats``); the INFO call
+    itself is one command, subtracted by the caller."""
+    import redis
+
+    client = redis.Redis.from_url(url)
+
+    def count() -> int:
+        stats = client.info("commandstats")
+        return sum(int(entry["calls"]) for entry in stats.values())
+
+    return count
 
 
 def run(rounds: int = 9, number: int = 1000) -> dict[str, Any]:
@@ -143,7 +163,7 @@ def run(rounds: int = 9, number: int = 1000) -> dict[str, Any]:
             server = RedisServer(binary, pathlib.Path(data_dir))
             server.start()
             try:
-                results["redis"] = _measure(RedisStore(url=server.url), rounds, number)
+                results["redis"] = _measure(RedisStore(url=server.url), rounds, number, _command_counter(server.url))
             finally:
                 server.stop()
     return results
@@ -159,6 +179,12 @@ def print_report(results: dict[str, Any]) -> None:
     print("\n(f) Starlette + starsessions: restoring the user from a server-side session, median per request")
     added: dict[str, float] = {}
     for store, medians in results.items():
+        if "without passport store commands" in medians:
+            print(
+                f"  {store:<6}  Redis commands per request: without passport "
+                f"{medians['without passport store commands']:.2f}, with passport "
+                f"{medians['passport restore store commands']:.2f} (counted by Redis itself)"
+            )
         base = medians["without passport"]
         added[store] = medians["passport restore"] - base
         print(

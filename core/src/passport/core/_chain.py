@@ -31,6 +31,7 @@ from ._flows import Flow
 from ._flows import Steps
 from ._flows import adrive
 from ._flows import drive
+from ._flows import result_of
 from ._layers import NO_ANSWER
 from ._layers import first_answer
 from ._options import RouteOptions
@@ -151,9 +152,7 @@ class Guard:
         refused = False
         if hooks is not None:
             if hooks.blocking:  # a plugin's hooks wait on I/O: a step, so async mode offloads them
-                step: list[Any] = [self._refused, (hooks, request, outcome)]
-                yield step
-                refused = step[0]
+                refused = yield from result_of(self._refused, hooks, request, outcome)
             else:
                 refused = self._refused(hooks, request, outcome)
         if (

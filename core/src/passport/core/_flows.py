@@ -48,6 +48,14 @@ class Steps(tuple[Flow]):
     __slots__ = ()
 
 
+def result_of(fn: Any, *args: Any) -> Flow:
+    """A flow of one step: call ``fn(*args)`` in the driver's mode and hand back what it returned
+    (``value = yield from result_of(store.pop, key)``)."""
+    step = [fn, args]
+    yield step
+    return step[0]
+
+
 def drive(flow: Flow, answer: list[Any] | None = None) -> Any:
     """Run ``flow`` in sync mode; return what it appended to ``answer`` (``None`` without one)."""
     step = next(flow, None)

@@ -33,6 +33,7 @@ from typing import runtime_checkable
 
 from ._async import nonblocking
 from ._errors import SessionError
+from ._flows import result_of
 from ._logging import IntervalWarning
 
 if TYPE_CHECKING:
@@ -218,13 +219,9 @@ class RememberMe:
         digest = _digest(token)
         store = self.store
         try:
-            step = [store.pop, (f"t:{digest}",)]
-            yield step
-            record = step[0]
+            record = yield from result_of(store.pop, f"t:{digest}")
             if record is None:
-                step = [store.pop, (f"u:{digest}",)]
-                yield step
-                used = step[0]
+                used = yield from result_of(store.pop, f"u:{digest}")
                 if isinstance(used, Mapping) and type(used.get("s")) is str:
                     logger.warning("passport: a used remember-me token came back; its series is revoked")
                     yield from self._revoke(used["s"])
@@ -248,9 +245,7 @@ class RememberMe:
         token = self.presented(request)
         if series is None and token is not None:
             try:
-                step = [self.store.pop, (f"t:{_digest(token)}",)]
-                yield step
-                record = step[0]
+                record = yield from result_of(self.store.pop, f"t:{_digest(token)}")
             except Exception:
                 _store_down.warn()
                 record = None
@@ -264,9 +259,7 @@ class RememberMe:
             self._send_cookie(request, None)
 
     def _revoke(self, series: str) -> Flow:
-        step = [self.store.pop, (f"s:{series}",)]
-        yield step
-        current = step[0]
+        current = yield from result_of(self.store.pop, f"s:{series}")
         if isinstance(current, Mapping) and type(current.get("t")) is str:
             yield [self.store.delete, (f"t:{current['t']}",)]
 

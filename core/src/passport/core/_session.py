@@ -35,6 +35,9 @@ AUTH_TIME: Final = "auth_time"
 Only a real login records it; a login restored from a remember-me token has none, so it is
 never *fresh* (see :func:`login_age`)."""
 
+LOGIN_FIELDS: Final = ("user", VERSION, AUTH_TIME)
+"""The namespace's fields that make up a login: logout and a revoked login remove all three."""
+
 MAX_QUEUED_MESSAGES: Final = 20
 """How many ``*_message`` strings (and, in the adapters, unread flashes) a session keeps: the
 newest ones. Without a bound, every failed login would grow a cookie session until browsers
@@ -194,7 +197,7 @@ def clear_login(request: Request, keep_session_info: bool) -> None:
     session = session_of(request)
     namespace = session.get(KEY)
     if isinstance(namespace, Mapping) and "user" in namespace:
-        session[KEY] = {k: v for k, v in namespace.items() if k not in ("user", VERSION, AUTH_TIME)}
+        session[KEY] = {k: v for k, v in namespace.items() if k not in LOGIN_FIELDS}
     kept = dict(session) if keep_session_info else None
     session = regenerate(request)
     if kept:
@@ -206,7 +209,7 @@ def forget_user(session: MutableMapping[str, Any]) -> None:
     (the namespace itself stays)."""
     namespace = session.get(KEY)
     if isinstance(namespace, Mapping):
-        session[KEY] = {k: v for k, v in namespace.items() if k not in ("user", VERSION, AUTH_TIME)}
+        session[KEY] = {k: v for k, v in namespace.items() if k not in LOGIN_FIELDS}
 
 
 def login_age(request: Request) -> float | None:

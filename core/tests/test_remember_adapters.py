@@ -167,3 +167,23 @@ class _StarletteClient:
 def test_starlette() -> None:
     app = starlette_app()
     check_remember_and_fresh(lambda: _StarletteClient(app))
+
+
+def test_starlette_refuses_a_remember_cookie_no_middleware_would_send() -> None:
+    import pytest
+
+    from passport.core import SessionError
+
+    remembering = make_passport()
+    plain = Passport()  # the middleware's Passport has no remember-me: it adds no headers
+    auth = PassportStarlette(remembering)
+
+    async def login(request: Request) -> JSONResponse:
+        return JSONResponse({})
+
+    app = Starlette(
+        routes=[Route("/login", auth.authenticate("local", remember=True).protect(login), methods=["POST"])],
+        middleware=[Middleware(SessionMiddleware, secret_key="test"), Middleware(PassportMiddleware, passport=plain)],
+    )
+    with pytest.raises(SessionError, match="the one with remember_me"):
+        TestClient(app).post("/login", data={"username": "ann", "password": "pw"})

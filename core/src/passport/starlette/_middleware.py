@@ -63,11 +63,12 @@ class PassportMiddleware:
     ) -> None:
         self.app = app
         self._restore = passport.session() if session else None
-        self._remember = passport.remember_me is not None  # its cookie goes out through send
         self.scopes = scopes
         self.regenerate_session = regenerate_session
         # Handed to the request views of later steps (guards, alogin) through the scope.
-        self._settings = RequestSettings(_auth_setting(scopes), regenerate_session)
+        self._settings = RequestSettings(
+            _auth_setting(scopes), regenerate_session, response_headers=passport.remember_me is not None
+        )
         self._checked_app = False
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -95,7 +96,7 @@ class PassportMiddleware:
                     "SessionMiddleware outside it (list it first), or pass session=False"
                 )
             await self._restore.arun(_view(scope))  # only ever passes, or raises (a deserializer failed)
-        if self._remember:
+        if self._settings.response_headers:  # remember-me's cookie goes out through send
             send = _headers_added(scope, send)
         if server_sessions:
             send = saving_send(scope, receive, send)

@@ -184,10 +184,14 @@ class StarletteRequest:
         """Add a header to this request's response, whichever endpoint makes it (remember-me's
         cookie); :class:`PassportMiddleware` adds them when the response starts.
 
-        :raises SessionError: no ``PassportMiddleware`` serves the request.
+        :raises SessionError: no ``PassportMiddleware`` of a Passport with remember-me serves the
+            request, so nothing would send the header.
         """
-        if SETTINGS_KEY not in self._scope:
-            raise SessionError("remember-me sets its cookie through PassportMiddleware: install it")
+        if not self._settings().response_headers:
+            raise SessionError(
+                "remember-me sets its cookie through PassportMiddleware: install it, given the same "
+                "Passport (the one with remember_me=...)"
+            )
         self._scope.setdefault(RESPONSE_HEADERS, []).append((name.lower().encode("latin-1"), value.encode("latin-1")))
 
     def regenerate_session(self) -> None:
@@ -200,9 +204,8 @@ class StarletteRequest:
                 regenerate = self._settings().regenerate
             if regenerate is not None:
                 regenerate(HTTPConnection(self._scope))
-            else:
-                if served_by_starsessions(self._scope):  # a new id, and the old entry removed
-                    rotate(self._scope, SETTINGS_KEY in self._scope)
+            elif served_by_starsessions(self._scope):  # a new id, and the old entry removed
+                rotate(self._scope, SETTINGS_KEY in self._scope)
             session.clear()
 
 

@@ -23,13 +23,17 @@ class RequestSettings:
 
     :ivar auth: what ``scope["auth"]`` of a logged-in user is made from.
     :ivar regenerate: ``fn(connection)`` giving the session a new identifier, or ``None``.
+    :ivar response_headers: whether the middleware adds the headers passport records for the
+        response (``add_response_header``): on when its Passport has remember-me, the only
+        writer, so other requests keep their plain ``send``.
     """
 
-    __slots__ = ("auth", "regenerate")
+    __slots__ = ("auth", "regenerate", "response_headers")
 
-    def __init__(self, auth: AuthSetting, regenerate: Regenerate | None) -> None:
+    def __init__(self, auth: AuthSetting, regenerate: Regenerate | None, response_headers: bool = False) -> None:
         self.auth = auth
         self.regenerate = regenerate
+        self.response_headers = response_headers
 
 
 DEFAULT_SETTINGS: Final = RequestSettings(SharedCredentials(["authenticated"]), None)

@@ -12,7 +12,6 @@ from ._errors import SessionError
 from ._flows import Flow
 from ._flows import Steps
 from ._layers import PASS
-from ._layers import answer_of
 from ._session import KEY
 from ._session import VERSION
 from ._session import forget_user
@@ -55,38 +54,22 @@ class SessionStrategy(Strategy):
         # The deserializers are user code: the chain runs these steps in its own mode.
         return Steps((self._restore(request, value, namespace.get(VERSION)),))  # type: ignore[return-value]
 
-    def _restore(self, request: Request, value: Any, stored_version: Any) -> Flow:
-        """Restore the session's user; a user who is gone, or whose sessions were revoked, is
-        dropped from the session and the request goes on anonymous."""
-        user = yield from self._user_of(request, value, stored_version)
-        if user is None:
-            forget_user(request.session)  # type: ignore[arg-type]  # authenticate() checked it
-        else:
-            request.user = user
-        self.pass_()
+    def _restore(self, request: Request, value: Any, stored_version: Any, remembered: Any = None) -> Flow:
+        """Restore the user ``value`` names, through the deserializer chain and the session-version
+        check; then ``pass_``.
 
-    def _remembered(self, request: Request, remember: RememberMe, token: str) -> Flow:
-        """Log the user in again from a remember-me token: the token is spent and the next one
-        of its series issued. The login is not fresh (no ``auth_time``)."""
-        record = yield from remember.consume(request, token)
-        if record is not None:
-            value, version = record.get("u"), record.get("v")
-            user = None if value is None else (yield from self._user_of(request, value, version))
-            if user is None:  # gone, or logged out everywhere: the series ends
-                yield from remember.forget(request, record.get("s"))
-            else:
-                store_login(request, value, False, version, fresh=False)
-                yield from remember.issue(request, value, version, record.get("s"))
-                request.user = user
-        self.pass_()
+        From the session (``remembered`` is ``None``): a user who is gone (a deserializer answered
+        ``None``/``False``) or whose sessions were revoked (the version changed) is dropped from
+        the session and the request goes on anonymous. From a remember-me token (``remembered``
+        is its record): the user is logged in again, not fresh, and the token's series goes on;
+        a user who is gone ends the series.
 
-    def _user_of(self, request: Request, value: Any, stored_version: Any) -> Flow:
-        """The deserializer chain, then the session-version check: the user, or ``None`` when
-        the account is gone (a deserializer answered ``None``/``False``) or the version changed.
+        One generator for the whole restore: it is the per-request work of every logged-in page.
 
         :raises SessionError: every deserializer passed.
         """
-        for layer in self._registry.deserializers:
+        registry = self._registry
+        for layer in registry.deserializers:
             step = layer.step(request, value)
             yield step
             user = step[0]
@@ -94,12 +77,35 @@ class SessionStrategy(Strategy):
                 break
         else:
             raise SessionError("Failed to deserialize user out of session")
-        if user is None or user is False:
-            return None
-        version = self._registry.session_version
-        if version is not None:
+        if user is False:
+            user = None
+        elif user is not None and registry.session_version is not None:
             # Revoked sessions: the version stored at login must still be the user's.
-            current = yield from answer_of(version, user, request)
-            if stored_version is None or stored_version != current:
-                return None
-        return user
+            step = registry.session_version.step(request, user)
+            yield step
+            if stored_version is None or stored_version != step[0]:
+                user = None
+        if remembered is None:
+            if user is None:
+                forget_user(request.session)  # type: ignore[arg-type]  # authenticate() checked it
+            else:
+                request.user = user
+        elif user is None:  # gone, or logged out everywhere: the series ends
+            yield from registry.remember.forget(request, remembered.get("s"))  # type: ignore[union-attr]
+        else:
+            store_login(request, value, False, stored_version, fresh=False)
+            yield from registry.remember.issue(request, value, stored_version, remembered.get("s"))  # type: ignore[union-attr]
+            request.user = user
+        self.pass_()
+
+    def _remembered(self, request: Request, remember: RememberMe, token: str) -> Flow:
+        """Log the user in again from a remember-me token: the token is spent (single use) and,
+        through :meth:`_restore`, the next one of its series issued."""
+        record = yield from remember.consume(request, token)
+        value = None if record is None else record.get("u")
+        if value is not None:
+            yield from self._restore(request, value, record.get("v"), record)
+            return
+        if record is not None:  # a record naming nobody: its series ends
+            yield from remember.forget(request, record.get("s"))
+        self.pass_()

@@ -38,6 +38,8 @@ never *fresh* (see :func:`login_age`)."""
 LOGIN_FIELDS: Final = ("user", VERSION, AUTH_TIME)
 """The namespace's fields that make up a login: logout and a revoked login remove all three."""
 
+NO_USER: Final = "login() needs a user; to log out, call logout()"
+
 MAX_QUEUED_MESSAGES: Final = 20
 """How many ``*_message`` strings (and, in the adapters, unread flashes) a session keeps: the
 newest ones. Without a bound, every failed login would grow a cookie session until browsers
@@ -52,7 +54,8 @@ def login_request(registry: Registry, request: Request, user: Any) -> None:
 
     :raises TypeError: ``user`` is ``None``.
     """
-    _require(user)
+    if user is None:
+        raise TypeError(NO_USER)
     request.user = user
     hooks = registry.hooks
     if hooks is not None:
@@ -80,7 +83,8 @@ def login(
     """
     if not session:
         return login_request(registry, request, user)
-    _require(user)
+    if user is None:
+        raise TypeError(NO_USER)
     request.user = user
     own_login = getattr(request, "login_session", None)  # optional: the framework keeps logins
     if own_login is not None:
@@ -132,11 +136,6 @@ def logout(registry: Registry, request: Request, keep_session_info: bool) -> Flo
     hooks = registry.hooks
     if hooks is not None:
         hooks.logout(request, user)
-
-
-def _require(user: Any) -> None:
-    if user is None:
-        raise TypeError("login() needs a user; to log out, call logout()")
 
 
 # -- session mechanics (no user code) -------------------------------------------------------------

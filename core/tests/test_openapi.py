@@ -153,6 +153,38 @@ def test_a_strategy_without_a_scheme_is_left_out() -> None:
     assert schemes(spec) == {"apikey": {"type": "apiKey", "in": "header", "name": "X-API-Key"}}
 
 
+def test_openapi_false_declares_nothing_for_that_guard_only() -> None:
+    app, _ = app_with(
+        ("/hot", lambda auth: auth.authenticate(["bearer", "apikey"], session=False, openapi=False)),
+        ("/me", lambda auth: auth.authorize("apikey", openapi=False)),
+        ("/documented", lambda auth: auth.authenticate("bearer", session=False)),
+    )
+    spec = document(app)
+    assert security(spec, "/hot") is None
+    assert security(spec, "/me") is None
+    assert security(spec, "/documented") == [{"bearer": []}]
+    assert schemes(spec) == {"bearer": {"type": "http", "scheme": "bearer"}}
+
+
+def test_a_guard_without_openapi_authenticates_the_same() -> None:
+    app, _ = app_with(("/hot", lambda auth: auth.authenticate(["bearer", "apikey"], session=False, openapi=False)))
+    with TestClient(app) as client:
+        assert client.get("/hot", headers={"X-API-Key": "key-ann"}).json() == {"user": "Ann"}
+        assert client.get("/hot", headers={"Authorization": "Bearer token-bob"}).json() == {"user": "Bob"}
+        refused = client.get("/hot")
+    assert refused.status_code == 401
+    assert refused.headers.get_list("www-authenticate")[0] == 'Bearer realm="api"'
+
+
+def test_the_openapi_flag_is_checked_and_is_not_a_route_option() -> None:
+    auth = PassportStarlette(make_passport())
+    with pytest.raises(TypeError, match="openapi must be True or False"):
+        auth.authenticate("bearer", openapi="no")  # type: ignore[arg-type]
+    guard = auth.authenticate("bearer", session=False, openapi=False)
+    assert "openapi" not in guard.guard.options  # strategies never see it
+    assert list(inspect.signature(guard).parameters) == ["request"]
+
+
 def test_a_scheme_of_none_is_no_scheme() -> None:
     passport = make_passport()
     passport.use(Described("opaque", None))

@@ -555,3 +555,64 @@ def test_a_blocking_plugin_in_sync_code_runs_in_line(passport, scripted, ann):
     passport.use(scripted("a", "success", ann))
     passport.authenticate("a", session=False).run(make_request())
     assert recorder.threads == [threading.get_ident()] * 2
+
+
+# -- an attempt that raises out of the chain still ends for the plugins ---------------------------
+
+
+class _Ending:
+    """Records each attempt's end (action and error type); blocking or not, as asked."""
+
+    def __init__(self, blocking: bool) -> None:
+        self.passport_blocking = blocking
+        self.ended: list[tuple[str | None, str | None]] = []
+
+    @hookimpl
+    def passport_attempt_finished(self, outcome: Any) -> None:
+        error = outcome.error
+        self.ended.append((outcome.action, None if error is None else type(error).__name__))
+
+
+@pytest.mark.parametrize("blocking", [True, False])
+def test_an_unregistered_strategy_still_ends_the_attempt_for_the_plugins(passport, recorder, ann, blocking):
+    from passport.core import UnknownStrategyError
+
+    ending = _Ending(blocking)
+    passport.register_plugin(ending)
+    passport.use(Counting("basic"))
+    with pytest.raises(UnknownStrategyError):
+        passport.authenticate(["basic", "nobody-registered-this"]).run(make_request())
+    assert ending.ended == [("error", "UnknownStrategyError")]
+    assert recorder.names() == ["refuse_attempt", "attempt_started", "strategy_outcome", "attempt_finished"]
+
+
+@pytest.mark.parametrize("blocking", [True, False])
+async def test_a_cancelled_attempt_still_ends_for_the_plugins_and_stays_cancelled(passport, blocking):
+    import asyncio
+
+    entered = asyncio.Event()
+
+    class Slow(Strategy):
+        name = "slow"
+
+        async def authenticate(self, request, options):
+            entered.set()
+            await asyncio.sleep(30)  # a verify waiting on a database when the client goes away
+            self.fail()
+
+    ending = _Ending(blocking)
+    passport.register_plugin(ending)
+    passport.use(Slow())
+    task = asyncio.ensure_future(passport.authenticate("slow", session=False).arun(make_request()))
+    await entered.wait()
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    assert ending.ended == [("error", "CancelledError")]
+
+
+def test_without_plugins_an_unregistered_strategy_raises_as_before(passport):
+    from passport.core import UnknownStrategyError
+
+    with pytest.raises(UnknownStrategyError, match="nobody-registered-this"):
+        passport.authenticate("nobody-registered-this").run(make_request())

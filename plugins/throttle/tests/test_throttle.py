@@ -150,6 +150,36 @@ def test_successes_are_never_counted() -> None:
     assert [status(attempt(passport, password=PASSWORD)) for _ in range(10)] == [200] * 10
 
 
+async def test_a_cancelled_attempt_gives_its_slot_back() -> None:
+    """A client that goes away while verify waits (its task cancelled) has not failed a login."""
+    import asyncio
+
+    waiting = asyncio.Event()
+
+    async def slow_verify(username: str, password: str) -> Any:
+        waiting.set()
+        await asyncio.sleep(30)  # a database that answers too late
+        return None
+
+    passport = Passport()
+    passport.use(LocalStrategy(slow_verify))
+    passport.use("fast", LocalStrategy(verify))
+    passport.register_plugin(LoginThrottle(per_account="2 per minute", per_client="2 per minute"))
+    request = {"method": "POST", "body": {"username": "ann", "password": "wrong"}, "client_address": "203.0.113.7"}
+    for _ in range(3):
+        waiting.clear()
+        task = asyncio.ensure_future(passport.authenticate("local", session=False).arun(make_request(**request)))
+        reached = asyncio.ensure_future(waiting.wait())
+        await asyncio.wait({task, reached}, return_when=asyncio.FIRST_COMPLETED)
+        assert not task.done(), f"refused before verify ran: {task.result()!r}"  # a slot was kept
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+    fast = passport.authenticate("fast", session=False)
+    answers = [await fast.arun(make_request(**request)) for _ in range(3)]
+    assert [status(a) for a in answers] == [401, 401, 429]  # only real failures counted
+
+
 @pytest.mark.parametrize("variant", ["Ann", "ANN", " ann ", "ａｎｎ"])
 def test_case_width_and_spaces_do_not_buy_a_fresh_allowance(variant: str) -> None:
     passport = make_passport(LoginThrottle(per_account="2 per minute"))

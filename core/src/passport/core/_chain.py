@@ -199,13 +199,20 @@ class Guard:
                     outcome.failures = [*outcome.failures, (outcome.info, outcome.status)]
                 else:
                     self._close_failed(outcome)
+            except GeneratorExit:  # the flow was closed unfinished: nothing may run any more
+                raise
+            except BaseException as exc:
+                # The chain itself raised (a strategy the route names is not registered, the
+                # request was cancelled): the plugins still hear that the attempt is over, so
+                # none keeps what it took for it (a throttle's slot); then the error goes on.
+                if hooks is not None:
+                    outcome.action, outcome.error, outcome._open = "error", exc, False
+                    yield from self._over(hooks, request, outcome)
+                raise
             finally:
                 CURRENT.reset(token)
         if hooks is not None:  # refused, ambiguous or run: the attempt is over
-            if hooks.blocking:
-                yield [hooks.finished, (request, self.names, outcome)]
-            else:
-                hooks.finished(request, self.names, outcome)
+            yield from self._over(hooks, request, outcome)
         result: Outcome | Response | None = outcome
         if apply:
             opts = self.opts
@@ -236,6 +243,14 @@ class Guard:
                     request.auth_info = info
                 result = None if decided is None else after_login(request, opts, decided)
         answer.append(result)
+
+    def _over(self, hooks: PluginHost, request: Request, outcome: Outcome) -> Flow:
+        """Tell the plugins the attempt is over: a step when their hooks block (async mode runs
+        it in a worker thread), else a plain call."""
+        if hooks.blocking:
+            yield [hooks.finished, (request, self.names, outcome)]
+        else:
+            hooks.finished(request, self.names, outcome)
 
     def _refused(self, hooks: PluginHost, request: Request, outcome: Outcome) -> bool:
         """Ask the plugins first: a refusal fails the attempt before any strategy runs."""
@@ -276,7 +291,8 @@ class Guard:
     def _strategies_that_check(self, registry: Registry) -> tuple[tuple[Any, str], ...]:
         found = []
         for entry, name in self._entries:
-            strategy = registry.strategy(entry) if type(entry) is str else entry
+            # Not registered: no credentials to see; the chain raises if it gets that far.
+            strategy = registry.strategies.get(entry) if type(entry) is str else entry
             check = getattr(type(strategy), "has_credentials", None)
             if check is not None and check is not _NO_CREDENTIALS_CHECK:
                 found.append((strategy, name))

@@ -118,7 +118,11 @@ def passport_attempt_finished(request: Request, strategies: Sequence[str], outco
     """The chain is over (before the outcome is applied: login, redirect, response).
 
     Also called for a refused attempt (then ``outcome.refusal`` is the :class:`Refusal`, and
-    neither :func:`passport_attempt_started` nor :func:`passport_strategy_outcome` ran).
+    neither :func:`passport_attempt_started` nor :func:`passport_strategy_outcome` ran), and
+    when the chain itself raised — a strategy the route names is not registered, the request
+    was cancelled (a client gone in an async app): then ``outcome.action`` is ``"error"`` and
+    ``outcome.error`` the exception, which propagates once the hooks have run. So whatever a
+    plugin took when the attempt started can always be released here.
 
     :param request: the framework-neutral request.
     :param strategies: the names the route tried.

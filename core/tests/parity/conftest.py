@@ -58,6 +58,7 @@ from starlette.routing import Route as StarletteRoute
 from passport.core import Passport
 from passport.core import PassportError
 from passport.core import Strategy
+from passport.core import nonblocking
 from passport.flask import PassportFlask
 from passport.starlette import PassportMiddleware
 from passport.starlette import PassportStarlette
@@ -68,17 +69,20 @@ from passport.strategies.apikey import KeyStore
 from passport.strategies.local import LocalStrategy
 
 SECRET = "parity-secret"
+LOGIN_AS = {"ann": ANN, "bob": BOB, "ghost": GHOST}
 
 # -- strategies ----------------------------------------------------------------------------------
 
 
 class Succeed(Strategy):
-    def __init__(self, name: str, user: Any, info: Any = None) -> None:
+    """Succeeds as ``users[who]``, looked up when it runs (the Django app's rows are made per test)."""
+
+    def __init__(self, name: str, users: Mapping[str, Any], who: str, info: Any = None) -> None:
         super().__init__()
-        self.name, self._user, self._info = name, user, info
+        self.name, self._users, self._who, self._info = name, users, who, info
 
     def authenticate(self, request, options):
-        self.success(self._user, self._info)
+        self.success(self._users[self._who], self._info)
 
 
 class Fail(Strategy):
@@ -134,11 +138,15 @@ class Echo(Strategy):
 
     name = "echo"
 
+    def __init__(self, users: Mapping[str, Any]) -> None:
+        super().__init__()
+        self._users = users
+
     def authenticate(self, request, options):
         raw = getattr(request, "raw_body", None)
         headers = request.headers
         self.success(
-            ANN,
+            self._users["ann"],
             {
                 "method": request.method,
                 "path": request.path,
@@ -165,17 +173,24 @@ def check_password(username: str, password: str) -> Any:
     return None, {"message": "Incorrect username or password."}
 
 
-def find_token(token: str) -> Any:
-    return BOB if token == TOKEN else None
-
-
-def make_passport() -> Passport:
+def make_passport(users: Mapping[str, Any] = LOGIN_AS, verify_password: Any = check_password) -> Passport:
+    """The parity Passport. ``users`` maps a name to the user object the strategies succeed with
+    (the dict users here; the Django app's model rows), ``verify_password`` is LocalStrategy's verify."""
     passport = Passport()
     keys = KeyStore()
-    keys.add(API_KEY, ANN)
+    keys.add(API_KEY, "ann")
+
+    @nonblocking  # as the KeyStore it asks
+    def find_key(key: str) -> Any:
+        name = keys.find(key)
+        return None if name is None else users[name]
+
+    def find_token(token: str) -> Any:
+        return users["bob"] if token == TOKEN else None
+
     for strategy in (
-        Succeed("ann", ANN, WELCOME),
-        Succeed("bob", BOB),
+        Succeed("ann", users, "ann", WELCOME),
+        Succeed("bob", users, "bob"),
         Fail("deny", 'Basic realm="a"'),
         Fail("deny-b", 'Bearer realm="b"'),
         Fail("deny-msg", {"message": "Wrong password."}),
@@ -188,9 +203,9 @@ def make_passport() -> Passport:
         Pass(),
         Explode(),
         Upstream(),
-        Echo(),
-        LocalStrategy(check_password),
-        APIKeyStrategy(keys),
+        Echo(users),
+        LocalStrategy(verify_password),
+        APIKeyStrategy(find_key),
         BearerStrategy(find_token),
     ):
         passport.use(strategy)
@@ -309,8 +324,6 @@ ROUTES = [
     # the request contract
     Route("/echo/{rest:path}", "echo", {**API, "tag": "parity"}, methods=("GET", "POST", "PUT", "PATCH", "DELETE")),
 ]
-
-LOGIN_AS = {"ann": ANN, "bob": BOB, "ghost": GHOST}
 
 
 def _chain(route: Route) -> Any:

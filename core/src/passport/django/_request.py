@@ -16,6 +16,7 @@ from django.conf import settings
 from django.contrib import auth
 from django.contrib import messages
 from django.http import HttpRequest
+from passport.core.adapters import MAX_QUEUED_MESSAGES
 from passport.core.adapters import body_kind
 from passport.core.adapters import check_body
 from passport.core.adapters import fields_from_pairs
@@ -133,9 +134,16 @@ class DjangoRequest:
 
     def flash(self, message: str, category: str = "message") -> None:
         """``django.contrib.messages``: the category becomes the level (``error``, ``success``,
-        ...), any other one an ``info`` message tagged with it."""
+        ...), any other one an ``info`` message tagged with it. At most
+        :data:`~passport.core.adapters.MAX_QUEUED_MESSAGES` unread messages are kept, the newest."""
         level = LEVELS.get(category)
         tags = "" if level is not None else category
+        unread = messages.get_messages(self._request)  # an empty list without MessageMiddleware
+        if not isinstance(unread, list) and len(unread) >= MAX_QUEUED_MESSAGES:
+            # Bounded as in every adapter: the newest are kept. Reading marks them all used, so
+            # only what is added again (and this flash) is stored.
+            for kept in list(unread)[1 - MAX_QUEUED_MESSAGES :]:
+                unread.add(kept.level, kept.message, kept.extra_tags or "")
         messages.add_message(self._request, level or messages.INFO, message, extra_tags=tags, fail_silently=True)
 
     def regenerate_session(self) -> None:

@@ -12,10 +12,13 @@ from typing import Any
 from typing import Final
 from typing import final
 
+from asgiref.sync import sync_to_async
+
 from django.conf import settings
 from django.contrib import auth
 from django.contrib import messages
 from django.http import HttpRequest
+from django.utils.functional import SimpleLazyObject
 from passport.core.adapters import MAX_QUEUED_MESSAGES
 from passport.core.adapters import body_kind
 from passport.core.adapters import check_body
@@ -66,12 +69,29 @@ class DjangoRequest:
 
     @classmethod
     def of(cls, request: HttpRequest, async_mode: bool = False) -> DjangoRequest:
-        """The view of ``request``, made once per request."""
+        """The view of ``request``, made once per request (in async views, see :meth:`aof`)."""
         key = VIEW_KEY + ("_async" if async_mode else "")
         view: DjangoRequest | None = getattr(request, key, None)
         if view is None:
             view = cls(request, async_mode)
             setattr(request, key, view)
+        return view
+
+    @classmethod
+    async def aof(cls, request: HttpRequest) -> DjangoRequest:
+        """The view of ``request`` in an async view, with Django's lazy ``request.user`` loaded
+        off the event loop, as ``Passport.alogout`` needs::
+
+            await get_passport().alogout(await DjangoRequest.aof(request))
+
+        (Reading ``AuthenticationMiddleware``'s lazy user on the event loop is Django's
+        ``SynchronousOnlyOperation``.)
+        """
+        view = cls.of(request, async_mode=True)
+        user = getattr(request, "user", None)
+        if isinstance(user, SimpleLazyObject):  # AuthenticationMiddleware's, perhaps never loaded
+            auser = getattr(request, "auser", None)  # Django 5.0+
+            request.user = await auser() if auser is not None else await sync_to_async(auth.get_user)(request)
         return view
 
     @property
@@ -182,8 +202,6 @@ async def _alogin(request: HttpRequest, user: Any, backend: str | None) -> None:
     if alogin is not None:
         await alogin(request, user, backend=backend)
         return
-    from asgiref.sync import sync_to_async
-
     await sync_to_async(auth.login)(request, user, backend=backend)
 
 
@@ -192,8 +210,6 @@ async def _alogout(request: HttpRequest) -> None:
     if alogout is not None:
         await alogout(request)
         return
-    from asgiref.sync import sync_to_async
-
     await sync_to_async(auth.logout)(request)
 
 

@@ -51,6 +51,9 @@ from asgiref.sync import iscoroutinefunction
 configure()
 
 from django.contrib import messages  # noqa: E402  # Django is configured first
+from django.contrib.auth import BACKEND_SESSION_KEY  # noqa: E402
+from django.contrib.auth import HASH_SESSION_KEY  # noqa: E402
+from django.contrib.auth import SESSION_KEY  # noqa: E402
 from django.contrib.auth import authenticate as django_authenticate  # noqa: E402
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.contrib.auth.decorators import login_required  # noqa: E402
@@ -62,6 +65,9 @@ from django.http import HttpResponseNotAllowed  # noqa: E402
 from django.http import JsonResponse  # noqa: E402
 from django.test import override_settings  # noqa: E402
 from django.urls import path as url  # noqa: E402
+from parity._support import ANN  # noqa: E402
+from parity._support import BOB  # noqa: E402
+from parity._support import GHOST  # noqa: E402
 from parity._support import PASSWORD  # noqa: E402
 from parity._support import SESSION_VERSIONS  # noqa: E402
 
@@ -99,14 +105,15 @@ NOT_FOR_DJANGO: dict[str, str] = {
 that concern and passport.django hands it to Django by design. Tests taking ``clients`` compare
 the other apps only."""
 
-LOGIN_RECORD = frozenset({"_auth_user_id", "_auth_user_backend", "_auth_user_hash"})
-"""django.contrib.auth's session keys (``SESSION_KEY``, ``BACKEND_SESSION_KEY``,
-``HASH_SESSION_KEY``): together, the login record other apps keep as ``session["passport"]``."""
+LOGIN_RECORD = frozenset({SESSION_KEY, BACKEND_SESSION_KEY, HASH_SESSION_KEY})
+"""django.contrib.auth's session keys (``_auth_user_id``, ``_auth_user_backend``,
+``_auth_user_hash``): together, the login record other apps keep as ``session["passport"]``."""
 
 USERS: dict[str, Any] = {}
 """The current test's user rows by name (the Django app's ``users`` for ``make_passport``)."""
 
-NAMES = {"ann": "Ann", "bob": "Bob", "ghost": "Ghost"}
+NAMES = {user["id"]: user["name"] for user in (ANN, BOB, GHOST)}
+"""The rows made for each test: username and first name of the dict users."""
 
 
 def check_password(username: str, password: str) -> Any:

@@ -2,32 +2,15 @@
 
 from __future__ import annotations
 
-import os
-import pathlib
-import sys
-import tempfile
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from _django_setup import configure
 
-HERE = pathlib.Path(__file__).resolve().parent
-# setdefault: test modules import this file again by name; one database for the whole run.
-if "PASSPORT_DJANGO_DB" not in os.environ:
-    os.environ["PASSPORT_DJANGO_DB"] = str(pathlib.Path(tempfile.mkdtemp(prefix="passport-django-")) / "db.sqlite3")
-os.environ["DJANGO_SETTINGS_MODULE"] = "djproject.settings"
-if str(HERE) not in sys.path:
-    sys.path.append(str(HERE))  # appended: the core's tests/ (and its conftest) stay first
+configure()
 
-import django  # noqa: E402
-
-django.setup()
-
-from django.core.management import call_command  # noqa: E402
-
-call_command("migrate", verbosity=0, interactive=False)
-
-from djproject.testing import PASSWORD  # noqa: E402
+from djproject.testing import PASSWORD  # noqa: E402  # importable once Django is configured
 
 
 @pytest.fixture

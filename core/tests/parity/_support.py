@@ -3,20 +3,37 @@
 Imported as ``parity._support`` (the core's pytest configuration puts ``tests/`` on the path).
 """
 
+from collections.abc import Callable
 from collections.abc import Iterator
 from http import HTTPStatus
 from typing import Any
 
 import httpx
 
-APPS = ["flask", "starlette", "fastapi"]
+APPS = ["flask", "starlette", "fastapi", "django"]
 
 ANN = {"id": "ann", "name": "Ann"}
 BOB = {"id": "bob", "name": "Bob"}
 GHOST = {"id": "ghost", "name": "Ghost"}  # can log in, but the deserializer no longer finds it
 USERS = {"ann": ANN, "bob": BOB}
-# Each user's session version (Passport.session_version): a test bumps one to revoke the sessions.
-SESSION_VERSIONS: dict[str, int] = {}
+
+
+class SessionVersions(dict[str, int]):
+    """Each user's session version (``Passport.session_version``): a test bumps one to revoke the
+    user's sessions. An app whose framework keeps logins itself (Django: the session auth hash)
+    registers a watcher, called with the user's name on every change."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.watchers: list[Callable[[str], None]] = []
+
+    def __setitem__(self, name: str, version: int) -> None:
+        super().__setitem__(name, version)
+        for watcher in list(self.watchers):
+            watcher(name)
+
+
+SESSION_VERSIONS = SessionVersions()
 PASSWORD = "correct horse"
 API_KEY = "key-ann"
 TOKEN = "token-bob"
@@ -58,6 +75,23 @@ def refused(status: int, *challenges: str) -> dict[str, Any]:
         "content_type": "text/plain; charset=utf-8",
         "cache_control": "no-store",
     }
+
+
+def app_of(client: httpx.Client) -> str:
+    """Which app ``client`` talks to (one of :data:`APPS`)."""
+    return client.parity_app  # type: ignore[attr-defined,no-any-return]  # set by make_client
+
+
+def as_sent(client: httpx.Client, *challenges: str) -> tuple[str, ...]:
+    """The ``WWW-Authenticate`` field values ``client``'s app sends for ``challenges``.
+
+    Django keeps one value per header name, so passport.django sends several challenges as one
+    comma-separated field (RFC 9110 §5.3 makes that equivalent; the README says so); every other
+    app sends one field per challenge.
+    """
+    if app_of(client) == "django" and len(challenges) > 1:
+        return (", ".join(challenges),)
+    return challenges
 
 
 def refusal_of(response: httpx.Response) -> dict[str, Any]:

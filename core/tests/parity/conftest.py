@@ -1,17 +1,24 @@
-"""The parity harness: one route table, three apps built from it, one client API for all of them.
+"""The parity harness: one route table, four apps built from it, one client API for all of them.
 
-Every parity test takes the ``client`` fixture and so runs three times: against a Flask app
-(``passport.flask``), a Starlette app (guards via ``guard.protect``) and a FastAPI app (guards via
-``Depends(guard)``). The apps are built from :data:`ROUTES` with public API only, and every view
-answers the same JSON: what it saw of the user, ``auth_info`` and the account. Tests that compare
-the three apps with one another take ``clients`` instead.
+Every parity test takes the ``client`` fixture and so runs four times: against a Flask app
+(``passport.flask``), a Starlette app (guards via ``guard.protect``), a FastAPI app (guards via
+``Depends(guard)``) and a Django app (``passport.django``'s ``@authenticate``/``@authorize``). The
+apps are built from :data:`ROUTES` with public API only, and every view answers the same JSON:
+what it saw of the user, ``auth_info`` and the account. Tests that compare the apps with one
+another take ``clients`` instead.
 
-Both clients are httpx clients, made to deliver what a real server delivers: the request body is
+A passport login on Django is a Django login (model users, Django's session keys and
+``AuthenticationMiddleware``, ``django.contrib.messages``): the translation layer that lets the same
+assertions hold, and the short list of cases that cannot apply to Django (``NOT_FOR_DJANGO``, each
+with its reason), are in ``parity/_django.py``. Where Django's answer legitimately differs, the test
+says so for that app alone (``app_of(client)``, ``as_sent``).
+
+The clients are httpx clients, made to deliver what a real server delivers: the request body is
 handed to the app chunk by chunk as it reads (so a test can see how much of a body the server
-pulled), and the WSGI environ is the one PEP 3333 servers build (raw path bytes, Latin-1 header
-values, a repeated header joined with ``","``). httpx's own ``WSGITransport`` and Starlette's
-``TestClient`` both read the whole body before the app starts, which would hide exactly the
-behaviour the hostile-body tests check.
+pulled), and the WSGI environ (Flask, Django) is the one PEP 3333 servers build (raw path bytes,
+Latin-1 header values, a repeated header joined with ``","``). httpx's own ``WSGITransport`` and
+Starlette's ``TestClient`` both read the whole body before the app starts, which would hide exactly
+the behaviour the hostile-body tests check.
 """
 
 import contextlib
@@ -30,6 +37,7 @@ from urllib.parse import unquote_to_bytes
 
 import flask
 import httpx
+import parity._django as parity_django
 import pytest
 from _testclient import TestClient
 from fastapi import Depends
@@ -58,6 +66,7 @@ from starlette.routing import Route as StarletteRoute
 from passport.core import Passport
 from passport.core import PassportError
 from passport.core import Strategy
+from passport.core import nonblocking
 from passport.flask import PassportFlask
 from passport.starlette import PassportMiddleware
 from passport.starlette import PassportStarlette
@@ -68,17 +77,20 @@ from passport.strategies.apikey import KeyStore
 from passport.strategies.local import LocalStrategy
 
 SECRET = "parity-secret"
+LOGIN_AS = {"ann": ANN, "bob": BOB, "ghost": GHOST}
 
 # -- strategies ----------------------------------------------------------------------------------
 
 
 class Succeed(Strategy):
-    def __init__(self, name: str, user: Any, info: Any = None) -> None:
+    """Succeeds as ``users[who]``, looked up when it runs (the Django app's rows are made per test)."""
+
+    def __init__(self, name: str, users: Mapping[str, Any], who: str, info: Any = None) -> None:
         super().__init__()
-        self.name, self._user, self._info = name, user, info
+        self.name, self._users, self._who, self._info = name, users, who, info
 
     def authenticate(self, request, options):
-        self.success(self._user, self._info)
+        self.success(self._users[self._who], self._info)
 
 
 class Fail(Strategy):
@@ -134,11 +146,15 @@ class Echo(Strategy):
 
     name = "echo"
 
+    def __init__(self, users: Mapping[str, Any]) -> None:
+        super().__init__()
+        self._users = users
+
     def authenticate(self, request, options):
         raw = getattr(request, "raw_body", None)
         headers = request.headers
         self.success(
-            ANN,
+            self._users["ann"],
             {
                 "method": request.method,
                 "path": request.path,
@@ -165,17 +181,24 @@ def check_password(username: str, password: str) -> Any:
     return None, {"message": "Incorrect username or password."}
 
 
-def find_token(token: str) -> Any:
-    return BOB if token == TOKEN else None
-
-
-def make_passport() -> Passport:
+def make_passport(users: Mapping[str, Any] = LOGIN_AS, verify_password: Any = check_password) -> Passport:
+    """The parity Passport. ``users`` maps a name to the user object the strategies succeed with
+    (the dict users here; the Django app's model rows), ``verify_password`` is LocalStrategy's verify."""
     passport = Passport()
     keys = KeyStore()
-    keys.add(API_KEY, ANN)
+    keys.add(API_KEY, "ann")
+
+    @nonblocking  # as the KeyStore it asks
+    def find_key(key: str) -> Any:
+        name = keys.find(key)
+        return None if name is None else users[name]
+
+    def find_token(token: str) -> Any:
+        return users["bob"] if token == TOKEN else None
+
     for strategy in (
-        Succeed("ann", ANN, WELCOME),
-        Succeed("bob", BOB),
+        Succeed("ann", users, "ann", WELCOME),
+        Succeed("bob", users, "bob"),
         Fail("deny", 'Basic realm="a"'),
         Fail("deny-b", 'Bearer realm="b"'),
         Fail("deny-msg", {"message": "Wrong password."}),
@@ -188,9 +211,9 @@ def make_passport() -> Passport:
         Pass(),
         Explode(),
         Upstream(),
-        Echo(),
-        LocalStrategy(check_password),
-        APIKeyStrategy(keys),
+        Echo(users),
+        LocalStrategy(verify_password),
+        APIKeyStrategy(find_key),
         BearerStrategy(find_token),
     ):
         passport.use(strategy)
@@ -309,8 +332,6 @@ ROUTES = [
     # the request contract
     Route("/echo/{rest:path}", "echo", {**API, "tag": "parity"}, methods=("GET", "POST", "PUT", "PATCH", "DELETE")),
 ]
-
-LOGIN_AS = {"ann": ANN, "bob": BOB, "ghost": GHOST}
 
 
 def _chain(route: Route) -> Any:
@@ -694,20 +715,40 @@ def _stream_lazily(request: httpx.Request) -> None:
     request.read = lambda: chunks  # type: ignore[method-assign,assignment,return-value]
 
 
-BUILDERS = {"flask": build_flask, "starlette": build_starlette, "fastapi": build_fastapi}
+# -- Django ----------------------------------------------------------------------------------------
+
+
+@functools.cache
+def build_django() -> tuple[Any, Passport]:
+    """The Django app's URLconf and Passport (its translation layer is ``parity/_django.py``)."""
+    return parity_django.build_urlconf(ROUTES, _chain), make_passport(parity_django.USERS, parity_django.check_password)
+
+
+BUILDERS = {"flask": build_flask, "starlette": build_starlette, "fastapi": build_fastapi, "django": build_django}
 
 
 @contextlib.contextmanager
 def make_client(kind: str) -> Iterator[httpx.Client]:
-    """A fresh client (empty cookie jar) for one of the three apps."""
+    """A fresh client (empty cookie jar) for one of the apps; ``app_of(client)`` names it."""
     app = BUILDERS[kind]()
+    if kind == "django":
+        urlconf, passport = app
+        with (
+            parity_django.serve(urlconf, passport) as handler,
+            httpx.Client(transport=ServerWSGITransport(app=handler), base_url="http://testserver") as client,
+        ):
+            client.parity_app = kind  # type: ignore[attr-defined]
+            yield client
+        return
     if kind == "flask":
         with httpx.Client(transport=ServerWSGITransport(app=app), base_url="http://testserver") as client:
+            client.parity_app = kind  # type: ignore[attr-defined]
             yield client
         return
     test_client = TestClient(app, base_url="http://testserver", raise_server_exceptions=False, follow_redirects=False)
     test_client.event_hooks = {"request": [_stream_lazily], "response": []}
     with test_client as client:
+        client.parity_app = kind  # type: ignore[attr-defined]
         yield client
 
 
@@ -721,13 +762,20 @@ def fresh_session_versions() -> Iterator[None]:
 
 @pytest.fixture(params=APPS)
 def client(request: pytest.FixtureRequest) -> Iterable[httpx.Client]:
-    """A client of one app; every test using it runs once per app (ids flask, starlette, fastapi)."""
+    """A client of one app; every test using it runs once per app (ids flask, starlette, fastapi,
+    django). A case in ``NOT_FOR_DJANGO`` is skipped for django with its reason."""
+    if request.param == "django":
+        reason = parity_django.not_for_django(request.node)
+        if reason is not None:
+            pytest.skip(f"not for Django: {reason}")
     with make_client(request.param) as test_client:
         yield test_client
 
 
 @pytest.fixture
-def clients() -> Iterable[dict[str, httpx.Client]]:
-    """A fresh client of each app, for tests that compare the three answers with one another."""
+def clients(request: pytest.FixtureRequest) -> Iterable[dict[str, httpx.Client]]:
+    """A fresh client of each app, for tests that compare the answers with one another (without
+    django for a case in ``NOT_FOR_DJANGO``)."""
+    kinds = [kind for kind in APPS if kind != "django" or parity_django.not_for_django(request.node) is None]
     with contextlib.ExitStack() as stack:
-        yield {kind: stack.enter_context(make_client(kind)) for kind in APPS}
+        yield {kind: stack.enter_context(make_client(kind)) for kind in kinds}

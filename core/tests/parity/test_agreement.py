@@ -1,6 +1,6 @@
-"""Answers whose exact form the design leaves open, but which the three apps must give alike.
+"""Answers whose exact form the design leaves open, but which every app must give alike.
 
-These take ``clients`` (one client per app) and compare the three answers with one another.
+These take ``clients`` (one client per app) and compare their answers with one another.
 """
 
 import pytest

@@ -6,6 +6,7 @@ from parity._support import API_KEY
 from parity._support import MAX_BODY
 from parity._support import MIB
 from parity._support import CountingBody
+from parity._support import app_of
 from parity._support import me
 from parity._support import multipart
 from parity._support import refusal_of
@@ -111,12 +112,20 @@ CHUNKED = {
 }
 
 
+# Django's WSGI request reads CONTENT_LENGTH bytes and nothing without it (it ignores
+# wsgi.input_terminated), so under WSGI a chunked body is an empty one for Django, for its views
+# and for passport alike: no credentials (400), and not a byte pulled. Under ASGI Django reads it.
+
+
 @pytest.mark.parametrize("kind", list(CHUNKED))
 def test_a_chunked_body_over_the_cap_is_a_413_and_reading_stops_early(client, kind):
     content_type, prefix = CHUNKED[kind]
     body = CountingBody(8 * MIB, prefix=prefix)
     response = client.post("/local", content=body, headers={"Content-Type": content_type})
     assert "content-length" not in response.request.headers  # really sent chunked
+    if app_of(client) == "django":
+        assert (response.status_code, body.pulled) == (400, 0)
+        return
     assert response.status_code == 413
     assert body.pulled < 2 * MIB
 
@@ -125,6 +134,9 @@ def test_a_small_chunked_form_is_read_whole(client):
     response = client.post(
         "/local", content=iter([b"username=ann&", b"password=correct+horse"]), headers={"Content-Type": FORM}
     )
+    if app_of(client) == "django":
+        assert refusal_of(response) == refused(400)  # Missing credentials: the body Django read is empty
+        return
     assert (response.status_code, response.json()["user"]) == (200, ANN)
 
 

@@ -1,7 +1,7 @@
 """The page ``login_required`` saves and the login returns to, for paths that are not plain ASCII.
 
 The Location must be the path as the browser sent it, percent-encoded (an absolute URL is
-accepted here when the three apps agree on it: see test_agreement.py), never a 500.
+accepted here when the apps agree on it: see test_agreement.py), never a 500.
 """
 
 import pytest

@@ -31,7 +31,9 @@ Django's ``AuthenticationMiddleware`` restores the user on later requests (passp
 serializers are not used). ``verify`` functions return user model instances. Flashes go to
 ``django.contrib.messages``; Django's CSRF protection guards login forms as usual. In async
 views, Django's ``alogin``/``alogout`` are used and sync ``verify`` functions run in a worker
-thread.
+thread; log out from an async view with
+``await get_passport().alogout(await DjangoRequest.aof(request))``, which loads Django's lazy
+``request.user`` off the event loop first.
 """
 
 from passport.django._guards import AuthenticateMixin

@@ -12,10 +12,14 @@ from typing import Any
 from typing import Final
 from typing import final
 
+from asgiref.sync import sync_to_async
+
 from django.conf import settings
 from django.contrib import auth
 from django.contrib import messages
 from django.http import HttpRequest
+from django.utils.functional import SimpleLazyObject
+from passport.core.adapters import MAX_QUEUED_MESSAGES
 from passport.core.adapters import body_kind
 from passport.core.adapters import check_body
 from passport.core.adapters import fields_from_pairs
@@ -65,12 +69,29 @@ class DjangoRequest:
 
     @classmethod
     def of(cls, request: HttpRequest, async_mode: bool = False) -> DjangoRequest:
-        """The view of ``request``, made once per request."""
+        """The view of ``request``, made once per request (in async views, see :meth:`aof`)."""
         key = VIEW_KEY + ("_async" if async_mode else "")
         view: DjangoRequest | None = getattr(request, key, None)
         if view is None:
             view = cls(request, async_mode)
             setattr(request, key, view)
+        return view
+
+    @classmethod
+    async def aof(cls, request: HttpRequest) -> DjangoRequest:
+        """The view of ``request`` in an async view, with Django's lazy ``request.user`` loaded
+        off the event loop, as ``Passport.alogout`` needs::
+
+            await get_passport().alogout(await DjangoRequest.aof(request))
+
+        (Reading ``AuthenticationMiddleware``'s lazy user on the event loop is Django's
+        ``SynchronousOnlyOperation``.)
+        """
+        view = cls.of(request, async_mode=True)
+        user = getattr(request, "user", None)
+        if isinstance(user, SimpleLazyObject):  # AuthenticationMiddleware's, perhaps never loaded
+            auser = getattr(request, "auser", None)  # Django 5.0+
+            request.user = await auser() if auser is not None else await sync_to_async(auth.get_user)(request)
         return view
 
     @property
@@ -133,9 +154,16 @@ class DjangoRequest:
 
     def flash(self, message: str, category: str = "message") -> None:
         """``django.contrib.messages``: the category becomes the level (``error``, ``success``,
-        ...), any other one an ``info`` message tagged with it."""
+        ...), any other one an ``info`` message tagged with it. At most
+        :data:`~passport.core.adapters.MAX_QUEUED_MESSAGES` unread messages are kept, the newest."""
         level = LEVELS.get(category)
         tags = "" if level is not None else category
+        unread = messages.get_messages(self._request)  # an empty list without MessageMiddleware
+        if not isinstance(unread, list) and len(unread) >= MAX_QUEUED_MESSAGES:
+            # Bounded as in every adapter: the newest are kept. Reading marks them all used, so
+            # only what is added again (and this flash) is stored.
+            for kept in list(unread)[1 - MAX_QUEUED_MESSAGES :]:
+                unread.add(kept.level, kept.message, kept.extra_tags or "")
         messages.add_message(self._request, level or messages.INFO, message, extra_tags=tags, fail_silently=True)
 
     def regenerate_session(self) -> None:
@@ -174,8 +202,6 @@ async def _alogin(request: HttpRequest, user: Any, backend: str | None) -> None:
     if alogin is not None:
         await alogin(request, user, backend=backend)
         return
-    from asgiref.sync import sync_to_async
-
     await sync_to_async(auth.login)(request, user, backend=backend)
 
 
@@ -184,8 +210,6 @@ async def _alogout(request: HttpRequest) -> None:
     if alogout is not None:
         await alogout(request)
         return
-    from asgiref.sync import sync_to_async
-
     await sync_to_async(auth.logout)(request)
 
 

@@ -23,6 +23,8 @@ def to_django(response: Response, view: DjangoRequest | None = None) -> HttpResp
     add_headers(answer, response.headers)
     if view is not None:
         add_headers(answer, view.response_headers)
+    # Django itself adds none (only CommonMiddleware does): a redirect's "Content-Length: 0" too.
+    answer.headers["Content-Length"] = str(len(answer.content))
     return answer
 
 
@@ -33,7 +35,7 @@ def add_headers(answer: HttpResponseBase, headers: list[tuple[str, str]]) -> Non
         if key == "set-cookie":  # Django sends cookies from response.cookies, one header each
             answer.cookies.load(SimpleCookie(value))
         elif key == "content-length":
-            continue  # Django computes it
+            continue  # to_django sets it from the body; the app's own response has its own
         elif key in seen:
             answer.headers[name] = f"{answer.headers[name]}, {value}"
         else:

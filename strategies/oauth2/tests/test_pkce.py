@@ -259,6 +259,58 @@ async def test_24_starlette_instances_sharing_a_flow_key_complete_each_others_fl
     assert s256(provider.token_requests[-1].form["code_verifier"]) == query(start.headers["location"])["code_challenge"]
 
 
+# -- rotating the key ---------------------------------------------------------------------------------
+
+
+def test_24_a_flow_started_under_the_old_key_completes_after_a_rotation(provider, browser):
+    old, new = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
+    before = flask_app(provider, flow_key=old).test_client()
+    start = before.get("/auth/provider")  # pending when the new configuration is deployed
+    challenge = query(start.headers["Location"])["code_challenge"]
+    after = flask_app(provider, flow_key=new, previous_flow_keys=[old]).test_client()
+    move_flask_cookie(before, after)
+    done = after.get(callback_path(browser.consent(start.headers["Location"])))
+    assert (done.status_code, done.headers["Location"]) == (302, "/")
+    assert after.get("/").text == "user u-1"
+    assert s256(provider.token_requests[-1].form["code_verifier"]) == challenge
+
+
+def test_24_new_flows_start_under_the_new_key_only(make_strategy, browser):
+    old, new = "o" * 32, "n" * 32
+    rotated = make_strategy(flow_key=new, previous_flow_keys=[old])
+    session: dict = {}
+    browser.start(rotated, session)
+    (entry,) = session[SESSION_KEY]["pending"]
+    assert make_strategy(flow_key=new)._flow_key.derive(entry["pkce"]) == rotated._flow_key.derive(entry["pkce"])
+    with pytest.raises(FlowKeyError):  # an instance still on the old key alone cannot finish it
+        make_strategy(flow_key=old)._flow_key.derive(entry["pkce"])
+
+
+def test_24_a_key_dropped_from_previous_flow_keys_no_longer_completes_its_flows(make_strategy, browser):
+    old, new = "o" * 32, "n" * 32
+    session: dict = {}
+    browser.start(make_strategy(flow_key=old), session)
+    (entry,) = session[SESSION_KEY]["pending"]
+    assert make_strategy(flow_key=new, previous_flow_keys=["x" * 32, old])._flow_key.derive(entry["pkce"])
+    with pytest.raises(FlowKeyError):
+        make_strategy(flow_key=new, previous_flow_keys=["x" * 32])._flow_key.derive(entry["pkce"])
+
+
+@pytest.mark.parametrize(
+    ("previous", "error", "match"),
+    [
+        ("o" * 32, TypeError, "a list of keys, not one key"),
+        (b"o" * 32, TypeError, "a list of keys, not one key"),
+        ([None], TypeError, "not None"),
+        (["short"], ValueError, "at least 32 bytes"),
+        ([42], TypeError, "str or bytes"),
+    ],
+)
+def test_24_previous_flow_keys_are_checked_like_the_key(make_strategy, previous, error, match):
+    with pytest.raises(error, match=match):
+        make_strategy(flow_key="n" * 32, previous_flow_keys=previous)
+
+
 KEYS = {
     "different keys": ("a" * 32, "b" * 32),
     "no key on either": (None, None),

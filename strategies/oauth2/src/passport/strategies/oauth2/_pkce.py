@@ -23,6 +23,7 @@ from __future__ import annotations
 import base64
 import hmac
 import secrets
+from collections.abc import Sequence
 from typing import final
 
 from ._errors import OAuthError
@@ -92,18 +93,32 @@ def _key_bytes(flow_key: str | bytes | None) -> bytes:
 class FlowKey:
     """The key PKCE verifiers are derived with, and the references a pending flow keeps."""
 
-    __slots__ = ("_fingerprint", "_key")
+    __slots__ = ("_fingerprint", "_key", "_previous")
 
-    def __init__(self, flow_key: str | bytes | None) -> None:
+    def __init__(self, flow_key: str | bytes | None, previous: Sequence[str | bytes] = ()) -> None:
+        """``flow_key`` derives new flows; ``previous`` keys (a rotation's old ones) still complete
+        the flows started under them, and never start one."""
         self._key = _key_bytes(flow_key)
-        self._fingerprint = _b64(hmac.digest(self._key, FINGERPRINT_LABEL, "sha256")[:8])
+        self._fingerprint = _fingerprint(self._key)
+        if isinstance(previous, (str, bytes)):
+            raise TypeError("previous_flow_keys must be a list of keys, not one key")
+        self._previous: dict[str, bytes] = {}
+        for old in previous:
+            if old is None:
+                raise TypeError("previous_flow_keys holds keys (str or bytes), not None")
+            try:
+                key = _key_bytes(old)
+            except (TypeError, ValueError) as exc:  # the message names the option given
+                raise type(exc)(f"previous_flow_keys: {exc}") from None
+            self._previous.setdefault(_fingerprint(key), key)
+        self._previous.pop(self._fingerprint, None)  # the current key is found first anyway
 
     def __repr__(self) -> str:
         return "<FlowKey>"  # never the key
 
-    def verifier(self, seed: str) -> str:
-        """The verifier of the flow whose seed is ``seed``."""
-        return _b64(hmac.digest(self._key, VERIFIER_LABEL + seed.encode("ascii"), "sha256"))
+    def verifier(self, seed: str, key: bytes | None = None) -> str:
+        """The verifier of the flow whose seed is ``seed`` (under the current key, or ``key``)."""
+        return _b64(hmac.digest(self._key if key is None else key, VERIFIER_LABEL + seed.encode("ascii"), "sha256"))
 
     def new_flow(self) -> tuple[str, str]:
         """A fresh ``(reference, verifier)``: the reference for the store, the verifier for the challenge."""
@@ -123,6 +138,14 @@ class FlowKey:
         fingerprint, seed = parts[1], parts[2]
         if len(fingerprint) != FINGERPRINT_CHARS or len(seed) != SEED_CHARS or not set(fingerprint + seed) <= _B64URL:
             return None
-        if not hmac.compare_digest(fingerprint.encode("ascii"), self._fingerprint.encode("ascii")):
+        if hmac.compare_digest(fingerprint.encode("ascii"), self._fingerprint.encode("ascii")):
+            return self.verifier(seed)
+        # A fingerprint names a key, it reveals nothing of it: looking it up is no oracle.
+        previous = self._previous.get(fingerprint)
+        if previous is None:
             raise FlowKeyError()
-        return self.verifier(seed)
+        return self.verifier(seed, previous)
+
+
+def _fingerprint(key: bytes) -> str:
+    return _b64(hmac.digest(key, FINGERPRINT_LABEL, "sha256")[:8])

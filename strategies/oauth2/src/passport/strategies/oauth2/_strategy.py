@@ -125,6 +125,10 @@ class OAuth2Strategy(Strategy, BackChannelMethods):
         same one, like a session secret; ``None`` (default) uses a random key made once per
         process, and a callback reaching another process than the one that started its flow is
         then a :class:`FlowKeyError` (500) naming this option.
+    :param previous_flow_keys: keys ``flow_key`` replaced (a list, newest first): flows started
+        under one of them still complete, none starts under them. To rotate, deploy
+        ``flow_key=new, previous_flow_keys=[old]`` everywhere, and drop ``old`` once the pending
+        flows it started have expired (10 minutes by default).
     :param session_key: the session slot (default ``"oauth2:<authorization host>"``).
     :param store: a custom state store (see ``passport.strategies.oauth2.StateStore``); default a
         :class:`SessionStateStore`.
@@ -167,6 +171,7 @@ class OAuth2Strategy(Strategy, BackChannelMethods):
         state: bool = True,
         pkce: str | bool | None = "S256",
         flow_key: str | bytes | None = None,
+        previous_flow_keys: Sequence[str | bytes] = (),
         session_key: str | None = None,
         store: StateStore | None = None,
         proxy: bool = False,
@@ -224,7 +229,7 @@ class OAuth2Strategy(Strategy, BackChannelMethods):
         self._scope = scope
         self._scope_separator = scope_separator
         self._pkce: str | None = pkce or None
-        self._flow_key = FlowKey(flow_key)
+        self._flow_key = FlowKey(flow_key, previous_flow_keys)
         self._store: Any = store if store is not None else NullStateStore()
         self._builtin_store = isinstance(self._store, (SessionStateStore, NullStateStore))
         if isinstance(self._store, SessionStateStore):

@@ -76,6 +76,40 @@ def test_without_return_to_the_configured_url_is_used(passport, scripted, ann):
     assert response is not None and response.header("Location") == "/home"
 
 
+# -- the framework's own return target (the optional ``return_to`` request capability) -----------
+
+
+def test_the_requests_return_to_is_followed_before_the_sessions(passport, scripted, ann):
+    passport.use(scripted("a", "success", ann))
+    request = make_request(session={"returnTo": "/saved"}, return_to="/next/page?x=1")
+    response = passport.authenticate("a", success_return_to_or_redirect="/home").run(request)
+    assert response is not None and response.header("Location") == "/next/page?x=1"
+    assert "returnTo" not in request.session  # used up either way
+
+
+def test_a_return_to_of_none_falls_back_to_the_sessions(passport, scripted, ann):
+    passport.use(scripted("a", "success", ann))
+    request = make_request(session={"returnTo": "/saved"}, return_to=None)
+    response = passport.authenticate("a", success_return_to_or_redirect="/home").run(request)
+    assert response is not None and response.header("Location") == "/saved"
+
+
+@pytest.mark.parametrize("target", list(HOSTILE.values()), ids=list(HOSTILE))
+def test_an_unsafe_return_to_falls_back_to_the_configured_url(passport, scripted, ann, target):
+    passport.use(scripted("a", "success", ann))
+    request = make_request(session={"returnTo": "/saved"}, return_to=target)
+    response = passport.authenticate("a", success_return_to_or_redirect="/home").run(request)
+    assert response is not None and response.header("Location") == "/home"
+
+
+def test_return_to_is_ignored_by_routes_without_success_return_to_or_redirect(passport, scripted, ann):
+    passport.use(scripted("a", "success", ann))
+    request = make_request(return_to="/next")
+    response = passport.authenticate("a", success_redirect="/home").run(request)
+    assert response is not None and response.header("Location") == "/home"
+    assert passport.authenticate("a", session=False).run(make_request(return_to="/next")) is None
+
+
 def test_return_to_survives_the_login_regeneration(passport, scripted, ann):
     passport.use(scripted("a", "success", ann))
     old = {"returnTo": "/cart"}

@@ -179,3 +179,38 @@ def test_system_checks_pass_for_the_project_and_catch_misconfiguration():
         assert [m.id for m in check_settings()] == ["passport.W001"]
     with override_settings(PASSPORT="djproject.nowhere.passport"):
         assert [m.id for m in check_settings()] == ["passport.E001"]
+
+
+# -- ?next=: the page @login_required sent the user from -----------------------------------------
+
+
+@pytest.mark.parametrize("login", ["/login/next/", "/alogin/next/"])
+def test_login_returns_to_the_next_page_login_required_sent_the_user_from(users, login):
+    client = Client()
+    sent = client.get("/me/")
+    assert sent.status_code == 302
+    assert sent["Location"] == "/login/?next=/me/"  # Django's own @login_required
+    response = client.post(f"{login}?next=/me/", CREDENTIALS)
+    assert (response.status_code, response["Location"]) == (302, "/me/")
+    assert client.get("/me/").json() == {"user": "ann"}
+
+
+def test_next_in_the_login_forms_body_is_followed_too(users):
+    response = Client().post("/login/next/", {**CREDENTIALS, "next": "/me/?tab=a%20b"})
+    assert (response.status_code, response["Location"]) == (302, "/me/?tab=a%20b")
+
+
+@pytest.mark.parametrize(
+    "target",
+    ["https://evil.example/", "//evil.example/", "/\\evil.example", "javascript:alert(1)", "/x\r\nSet-Cookie: a=b"],
+)
+def test_an_unsafe_next_falls_back_to_the_routes_page(users, target):
+    response = Client().post("/login/next/", {**CREDENTIALS, "next": target})
+    assert (response.status_code, response["Location"]) == (302, "/home/")
+
+
+def test_without_next_the_routes_page_is_used_and_a_failed_login_goes_back(users):
+    client = Client()
+    assert client.post("/login/next/", CREDENTIALS)["Location"] == "/home/"
+    failed = Client().post("/login/next/?next=/me/", {"username": "ann", "password": "wrong"})
+    assert (failed.status_code, failed["Location"]) == (302, "/login/")

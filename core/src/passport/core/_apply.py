@@ -54,8 +54,12 @@ def before_login(request: Request, outcome: Outcome, opts: RouteOptions) -> tupl
     message = resolve_message(opts.success_message, info)
     return_to = None
     if opts.success_return_to_or_redirect is not None and opts.assign_property is None:
-        session = request.session
-        return_to = None if session is None else session.get("returnTo")
+        # The framework's own way of carrying the page to go back to comes first (an optional
+        # request capability: Django's ?next=), then the page login_required saved.
+        return_to = getattr(request, "return_to", None)
+        if return_to is None:
+            session = request.session
+            return_to = None if session is None else session.get("returnTo")
     return flash, message, return_to
 
 

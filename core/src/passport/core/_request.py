@@ -34,7 +34,10 @@ class Request(Protocol):
     this request ends in, the app's own included (remember-me's ``Set-Cookie``; without it,
     remember-me raises ``SessionError``). A framework that keeps login sessions itself (Django's
     ``django.contrib.auth``) gives the request ``login_session(user)`` and ``logout_session()``:
-    the core's login and logout call them instead of its serializers and session keys.
+    the core's login and logout call them instead of its serializers and session keys. One
+    whose login links carry the page to go back to (Django's ``?next=``) gives it a
+    ``return_to`` attribute (``str`` or ``None``), followed by ``success_return_to_or_redirect``
+    before the session's ``returnTo`` when it is a same-origin relative path.
     """
 
     @property

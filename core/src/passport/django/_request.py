@@ -17,6 +17,7 @@ from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.contrib import auth
 from django.contrib import messages
+from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 from passport.core.adapters import MAX_QUEUED_MESSAGES
@@ -118,6 +119,18 @@ class DjangoRequest:
     @cached_property
     def query(self) -> dict[str, Any]:
         return fields_from_pairs((k, v) for k, values in self._request.GET.lists() for v in values)
+
+    @property
+    def return_to(self) -> str | None:
+        """The page to go back to after login, as Django carries it: the ``next`` field
+        (``REDIRECT_FIELD_NAME``) of the login form's body or of its URL, which
+        ``@login_required`` and ``LoginRequiredMixin`` put there. The core follows it only for a
+        same-origin relative path (``success_return_to_or_redirect``)."""
+        for fields in (self.body, self.query):
+            value = fields.get(REDIRECT_FIELD_NAME)
+            if type(value) is str and value:
+                return value
+        return None
 
     @property
     def cookies(self) -> Mapping[str, str]:

@@ -7,6 +7,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("login/", views.login_view),
     path("alogin/", views.alogin_view),
+    path("login/next/", views.next_login_view),
+    path("alogin/next/", views.anext_login_view),
     path("me/", views.me),
     path("password/", views.change_password),
     path("logout/", views.logout_view),

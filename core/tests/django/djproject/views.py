@@ -37,6 +37,16 @@ def login_view(request: HttpRequest) -> HttpResponse:
     )
 
 
+@authenticate("local", success_return_to_or_redirect="/home/", failure_redirect="/login/")
+def next_login_view(request: HttpRequest) -> HttpResponse:
+    return redirect("/home/")  # not reached: the success answers first
+
+
+@authenticate("local", success_return_to_or_redirect="/home/", failure_redirect="/login/")
+async def anext_login_view(request: HttpRequest) -> HttpResponse:
+    return redirect("/home/")  # not reached
+
+
 @authenticate("local", session=True)
 async def alogin_view(request: HttpRequest) -> HttpResponse:
     return JsonResponse({"user": request.user.get_username()})  # Django's alogin() set it

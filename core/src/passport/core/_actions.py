@@ -22,6 +22,13 @@ Action = Literal["success", "fail", "redirect", "pass", "error"]
 
 CURRENT: Final[ContextVar[Outcome | None]] = ContextVar("passport_attempt", default=None)
 
+# CURRENT's methods, bound once for the modules that import them. CPython 3.11 compiles a
+# method call on an imported name (``CURRENT.get()`` elsewhere) as an attribute load, taking
+# the name for a module, so each call would build a bound method first: three per request.
+attempt_in_progress: Final = CURRENT.get
+begin_attempt: Final = CURRENT.set
+end_attempt: Final = CURRENT.reset
+
 
 def _has_crlf(text: str) -> bool:
     return "\r" in text or "\n" in text

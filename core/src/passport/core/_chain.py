@@ -18,8 +18,9 @@ from typing import Any
 from typing import Final
 from typing import final
 
-from ._actions import CURRENT
 from ._actions import Outcome
+from ._actions import begin_attempt
+from ._actions import end_attempt
 from ._apply import after_login
 from ._apply import before_login
 from ._apply import settle
@@ -165,7 +166,7 @@ class Guard:
             options = self.opts.raw
             strategies = registry.strategies
             # One context variable binding for the chain, renewed only when a failed strategy hands over.
-            token = CURRENT.set(outcome)
+            token = begin_attempt(outcome)
             try:
                 for entry, name in self._entries:
                     strategy = strategies.get(entry) if type(entry) is str else entry
@@ -177,7 +178,7 @@ class Guard:
                         failures = outcome.failures
                         outcome = Outcome()
                         outcome.failures = failures
-                        CURRENT.set(outcome)
+                        begin_attempt(outcome)
                     outcome.strategy = name
                     outcome._open = True
                     try:
@@ -210,7 +211,7 @@ class Guard:
                     yield from self._over(hooks, request, outcome)
                 raise
             finally:
-                CURRENT.reset(token)
+                end_attempt(token)
         if hooks is not None:  # refused, ambiguous or run: the attempt is over
             yield from self._over(hooks, request, outcome)
         result: Outcome | Response | None = outcome

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING
 from typing import Any
 
-from ._actions import CURRENT
+from ._actions import attempt_in_progress
 from ._actions import current
 
 if TYPE_CHECKING:
@@ -62,7 +62,7 @@ class Strategy:
 
     def success(self, user: Any, info: Any = None) -> None:
         """Authenticate the request as ``user``; ``info`` (optional) becomes ``request.auth_info``."""
-        (CURRENT.get() or current("success()", self)).success(user, info)
+        (attempt_in_progress() or current("success()", self)).success(user, info)
 
     def fail(self, challenge: Any = None, status: int | None = None) -> None:
         """Reject the request; the chain moves on to the next strategy.
@@ -71,19 +71,19 @@ class Strategy:
             A bare number is the status: ``fail(400)`` equals ``fail(None, 400)``.
         :param status: the HTTP status to answer with (default 401).
         """
-        (CURRENT.get() or current("fail()", self)).fail(challenge, status)
+        (attempt_in_progress() or current("fail()", self)).fail(challenge, status)
 
     def redirect(self, url: str, status: int = 302) -> None:
         """Send the user agent to ``url`` (for example an identity provider); ends the chain."""
-        (CURRENT.get() or current("redirect()", self)).redirect(url, status)
+        (attempt_in_progress() or current("redirect()", self)).redirect(url, status)
 
     def pass_(self) -> None:
         """Neither succeed nor fail: leave the request as it is and end the chain."""
-        (CURRENT.get() or current("pass_()", self)).pass_()
+        (attempt_in_progress() or current("pass_()", self)).pass_()
 
     def error(self, err: BaseException) -> None:
         """Report an internal error (database down, provider unreachable); ends the chain."""
-        (CURRENT.get() or current("error()", self)).error_(err)
+        (attempt_in_progress() or current("error()", self)).error_(err)
 
     def verified(self, result: tuple[Any, Any]) -> None:
         """Act on what :func:`~passport.core.call_verify` handed back: succeed or fail.
@@ -95,7 +95,7 @@ class Strategy:
         other rules (a bearer strategy builds RFC 6750 challenges).
         """
         user, info = result
-        attempt = CURRENT.get() or current("verified()", self)  # routed as success() and fail() are
+        attempt = attempt_in_progress() or current("verified()", self)  # routed as success() and fail() are
         if user is None:
             attempt.fail({"message": info} if isinstance(info, str) else info, None)
         else:

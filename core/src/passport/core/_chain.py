@@ -28,8 +28,8 @@ from ._async import _get_running_loop
 from ._async import ensure_sync_mode
 from ._async import is_awaitable
 from ._errors import UnknownStrategyError
+from ._flows import STEPS
 from ._flows import Flow
-from ._flows import Steps
 from ._flows import adrive
 from ._flows import drive
 from ._flows import result_of
@@ -184,8 +184,8 @@ class Guard:
                     try:
                         pending = strategy.authenticate(request, options)
                         if pending is not None:
-                            if type(pending) is Steps:
-                                yield from pending[0]  # Steps((flow,)): run in this flow's mode
+                            if type(pending) is tuple and pending and pending[0] is STEPS:
+                                yield from pending[1]  # (STEPS, flow): run in this flow's mode
                             elif is_awaitable(pending):
                                 yield [None, pending]
                     except Exception as exc:

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Generator
 from typing import Any
+from typing import Final
 from typing import final
 
 from ._async import acall
@@ -36,16 +37,23 @@ Flow = Generator[Step, None, Any]
 
 
 @final
-class Steps(tuple[Flow]):
-    """The rest of a core strategy's work, handed to the chain as a flow to run in its own mode.
+class _StepsMark:
+    """The type of :data:`STEPS`."""
 
-    The built-in session strategy returns one from ``authenticate`` when there is a user to
-    deserialize: the chain runs it with the same driver as itself, so a sync app needs neither
-    an event loop nor a second driver for it. Strategies outside the core return awaitables.
-    """
-
-    # A one-item tuple, ``Steps((flow,))``, built in C: no __init__ call per restore.
     __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "STEPS"
+
+
+STEPS: Final = _StepsMark()
+"""Marks the rest of a core strategy's work, handed to the chain as a flow to run in its own mode.
+
+The built-in session strategy returns ``(STEPS, flow)`` from ``authenticate`` when there is a
+user to deserialize: the chain runs the flow with the same driver as itself, so a sync app needs
+neither an event loop nor a second driver for it. Strategies outside the core return awaitables.
+A plain tuple (built by one bytecode; a tuple subclass cost a type call per restore) with a mark
+nobody else holds."""
 
 
 def result_of(fn: Any, *args: Any) -> Flow:

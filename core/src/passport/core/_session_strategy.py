@@ -9,8 +9,8 @@ from typing import Any
 
 from ._errors import MISSING_SESSION
 from ._errors import SessionError
+from ._flows import STEPS
 from ._flows import Flow
-from ._flows import Steps
 from ._layers import PASS
 from ._session import KEY
 from ._session import VERSION
@@ -50,9 +50,9 @@ class SessionStrategy(Strategy):
             if token is None:  # no user code to call
                 self.pass_()
                 return None
-            return Steps((self._remembered(request, remember, token),))  # type: ignore[arg-type,return-value]
+            return (STEPS, self._remembered(request, remember, token))  # type: ignore[arg-type,return-value]
         # The deserializers are user code: the chain runs these steps in its own mode.
-        return Steps((self._restore(request, value, namespace.get(VERSION)),))  # type: ignore[return-value]
+        return (STEPS, self._restore(request, value, namespace.get(VERSION)))  # type: ignore[return-value]
 
     def _restore(self, request: Request, value: Any, stored_version: Any, remembered: Any = None) -> Flow:
         """Restore the user ``value`` names, through the deserializer chain and the session-version

@@ -214,3 +214,25 @@ def test_without_next_the_routes_page_is_used_and_a_failed_login_goes_back(users
     assert client.post("/login/next/", CREDENTIALS)["Location"] == "/home/"
     failed = Client().post("/login/next/?next=/me/", {"username": "ann", "password": "wrong"})
     assert (failed.status_code, failed["Location"]) == (302, "/login/")
+
+
+@pytest.mark.parametrize(
+    "page", ["/pages/%D0%BA%D0%BB", "/pages/caf%C3%A9?q=%D0%BB&x=1", "/pages/a%20b?next=%2F%2Fevil.example"]
+)
+def test_a_non_ascii_next_page_comes_back_percent_encoded_and_opens(users, page):
+    from urllib.parse import parse_qs
+    from urllib.parse import urlsplit
+
+    client = Client()
+    sent = client.get(page)
+    assert sent.status_code == 302
+    login_url = urlsplit(sent["Location"])
+    assert login_url.path == "/login/"
+    # The browser posts the form to the login page it was sent to, its ?next= as Django wrote it.
+    response = client.post(f"/login/next/?{login_url.query}", CREDENTIALS)
+    assert response.status_code == 302
+    location = response["Location"]
+    assert location.isascii() and location == page == parse_qs(login_url.query)["next"][0]
+    opened = client.get(location)
+    assert opened.status_code == 200
+    assert opened.json()["user"] == "ann"

@@ -10,6 +10,7 @@ urlpatterns = [
     path("login/next/", views.next_login_view),
     path("alogin/next/", views.anext_login_view),
     path("me/", views.me),
+    path("pages/<path:rest>", views.page),
     path("password/", views.change_password),
     path("logout/", views.logout_view),
     path("api/", views.api),

@@ -53,6 +53,11 @@ async def alogin_view(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+def page(request: HttpRequest, rest: str) -> HttpResponse:
+    return JsonResponse({"user": request.user.get_username(), "path": request.get_full_path()})
+
+
+@login_required
 def me(request: HttpRequest) -> HttpResponse:
     return JsonResponse({"user": request.user.get_username()})
 

@@ -1,6 +1,7 @@
 """`nox -s bench`: every benchmark, each reported as ratios against a bare route in the same run.
 
-Options: --quick (fewer rounds, no server runs), --no-server (skip the real-server throughput).
+Options: --quick (fewer rounds, no server runs), --no-server (skip the real-server throughput),
+--callgrind (also count the core cases' CPU instructions under valgrind: a few minutes more).
 """
 
 from __future__ import annotations
@@ -64,6 +65,10 @@ def main(argv: list[str]) -> int:
         print(f"\npassport-strategy-oidc: skipped ({exc})")
     else:
         oidc_bench.main()  # prints its own report: ID token checks against PyJWT's decode alone
+    if "--callgrind" in argv:  # the steady measure: instructions, whatever the machine's load
+        import core_callgrind
+
+        core_callgrind.main([])
     if not quick and "--no-server" not in argv:
         import load
 

@@ -136,7 +136,12 @@ async def _asgi_round(app: Any, number: int) -> float:
 
 
 def bench_starlette(rounds: int, number: int) -> dict[str, float]:
-    apps = starlette_apps()
+    return asgi_medians(starlette_apps(), rounds, number)
+
+
+def asgi_medians(apps: dict[str, Any], rounds: int, number: int) -> dict[str, float]:
+    """Each ASGI app's median time per request: a warm-up, then interleaved rounds (so machine
+    noise hits every app alike), with the garbage collector off."""
 
     async def main() -> dict[str, list[float]]:
         samples: dict[str, list[float]] = {name: [] for name in apps}

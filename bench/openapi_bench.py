@@ -10,16 +10,13 @@ no-op sub-dependencies (what FastAPI charges for any dependency). In-process ASG
 
 from __future__ import annotations
 
-import asyncio
-import gc
 import inspect
-import statistics
 from typing import Any
 
 import fastapi  # noqa: F401  # missing: bench/run.py skips this benchmark
 from adapters_bench import API_KEY
 from adapters_bench import USER
-from adapters_bench import _asgi_round
+from adapters_bench import asgi_medians
 
 
 def fastapi_apps() -> dict[str, Any]:
@@ -78,24 +75,7 @@ def fastapi_apps() -> dict[str, Any]:
 
 
 def run(rounds: int = 27, number: int = 2000) -> dict[str, Any]:
-    apps = fastapi_apps()
-
-    async def main() -> dict[str, list[float]]:
-        samples: dict[str, list[float]] = {name: [] for name in apps}
-        for app in apps.values():  # warm up
-            await _asgi_round(app, 200)
-        for _ in range(rounds):
-            for name, app in apps.items():
-                samples[name].append(await _asgi_round(app, number))
-        return samples
-
-    gc.collect()
-    gc.disable()
-    try:
-        samples = asyncio.run(main())
-    finally:
-        gc.enable()
-    medians = {name: statistics.median(v) for name, v in samples.items()}
+    medians = asgi_medians(fastapi_apps(), rounds, number)
     base = medians["bare route"]
     print("\nFastAPI, API-key-or-bearer guard (KeyStore), with and without its OpenAPI schemes: median per request")
     for name, value in medians.items():

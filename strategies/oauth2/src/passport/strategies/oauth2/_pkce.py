@@ -93,7 +93,7 @@ def _key_bytes(flow_key: str | bytes | None) -> bytes:
 class FlowKey:
     """The key PKCE verifiers are derived with, and the references a pending flow keeps."""
 
-    __slots__ = ("_fingerprint", "_key", "_previous")
+    __slots__ = ("_fingerprint", "_key", "_keys")
 
     def __init__(self, flow_key: str | bytes | None, previous: Sequence[str | bytes] = ()) -> None:
         """``flow_key`` derives new flows; ``previous`` keys (a rotation's old ones) still complete
@@ -102,7 +102,8 @@ class FlowKey:
         self._fingerprint = _fingerprint(self._key)
         if isinstance(previous, (str, bytes)):
             raise TypeError("previous_flow_keys must be a list of keys, not one key")
-        self._previous: dict[str, bytes] = {}
+        # Every key a pending flow may name, by its fingerprint: the current one first.
+        self._keys: dict[str, bytes] = {self._fingerprint: self._key}
         for old in previous:
             if old is None:
                 raise TypeError("previous_flow_keys holds keys (str or bytes), not None")
@@ -110,20 +111,15 @@ class FlowKey:
                 key = _key_bytes(old)
             except (TypeError, ValueError) as exc:  # the message names the option given
                 raise type(exc)(f"previous_flow_keys: {exc}") from None
-            self._previous.setdefault(_fingerprint(key), key)
-        self._previous.pop(self._fingerprint, None)  # the current key is found first anyway
+            self._keys.setdefault(_fingerprint(key), key)
 
     def __repr__(self) -> str:
         return "<FlowKey>"  # never the key
 
-    def verifier(self, seed: str, key: bytes | None = None) -> str:
-        """The verifier of the flow whose seed is ``seed`` (under the current key, or ``key``)."""
-        return _b64(hmac.digest(self._key if key is None else key, VERIFIER_LABEL + seed.encode("ascii"), "sha256"))
-
     def new_flow(self) -> tuple[str, str]:
         """A fresh ``(reference, verifier)``: the reference for the store, the verifier for the challenge."""
         seed = _b64(secrets.token_bytes(SEED_BYTES))
-        return f"{REFERENCE_VERSION}.{self._fingerprint}.{seed}", self.verifier(seed)
+        return f"{REFERENCE_VERSION}.{self._fingerprint}.{seed}", _verifier(self._key, seed)
 
     def derive(self, reference: object) -> str | None:
         """The verifier a stored ``reference`` stands for; ``None`` when it is not one.
@@ -138,13 +134,17 @@ class FlowKey:
         fingerprint, seed = parts[1], parts[2]
         if len(fingerprint) != FINGERPRINT_CHARS or len(seed) != SEED_CHARS or not set(fingerprint + seed) <= _B64URL:
             return None
-        if hmac.compare_digest(fingerprint.encode("ascii"), self._fingerprint.encode("ascii")):
-            return self.verifier(seed)
-        # A fingerprint names a key, it reveals nothing of it: looking it up is no oracle.
-        previous = self._previous.get(fingerprint)
-        if previous is None:
+        # A fingerprint names a key and reveals nothing of it (it is sent in every session
+        # cookie): finding the key by it is no oracle.
+        key = self._keys.get(fingerprint)
+        if key is None:
             raise FlowKeyError()
-        return self.verifier(seed, previous)
+        return _verifier(key, seed)
+
+
+def _verifier(key: bytes, seed: str) -> str:
+    """The verifier of the flow whose seed is ``seed``, started under ``key``."""
+    return _b64(hmac.digest(key, VERIFIER_LABEL + seed.encode("ascii"), "sha256"))
 
 
 def _fingerprint(key: bytes) -> str:

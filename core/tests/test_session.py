@@ -88,9 +88,18 @@ def test_login_without_a_storing_serializer_leaves_no_user_and_no_namespace(ann)
     assert "passport" not in request.session
 
 
-def test_login_needs_a_user(passport):
+@pytest.mark.parametrize("session", [True, False])
+def test_login_needs_a_user(passport, session):
+    request = make_request()
     with pytest.raises(TypeError, match="logout"):
-        passport.login(make_request(), None)
+        passport.login(request, None, session=session)
+    assert request.user is None
+
+
+@pytest.mark.parametrize("session", [True, False])
+async def test_alogin_needs_a_user(passport, session):
+    with pytest.raises(TypeError, match="logout"):
+        await passport.alogin(make_request(), None, session=session)
 
 
 def test_login_twice_replaces_the_stored_user(passport, ann):

@@ -38,8 +38,6 @@ never *fresh* (see :func:`login_age`)."""
 LOGIN_FIELDS: Final = ("user", VERSION, AUTH_TIME)
 """The namespace's fields that make up a login: logout and a revoked login remove all three."""
 
-NO_USER: Final = "login() needs a user; to log out, call logout()"
-
 MAX_QUEUED_MESSAGES: Final = 20
 """How many ``*_message`` strings (and, in the adapters, unread flashes) a session keeps: the
 newest ones. Without a bound, every failed login would grow a cookie session until browsers
@@ -52,10 +50,9 @@ drop it (4 kB)."""
 def login_request(registry: Registry, request: Request, user: Any) -> None:
     """Log ``user`` in for this request only (``session=False``): no user code runs.
 
-    :raises TypeError: ``user`` is ``None``.
+    ``user`` is never ``None`` here: :func:`login` refuses that first, and a chain's success has
+    a user (``Strategy.success`` without one is refused as misuse).
     """
-    if user is None:
-        raise TypeError(NO_USER)
     request.user = user
     hooks = registry.hooks
     if hooks is not None:
@@ -81,10 +78,10 @@ def login(
     :raises SessionError: no session support, no serializer stored the user, or ``remember``
         without remember-me configured.
     """
+    if user is None:
+        raise TypeError("login() needs a user; to log out, call logout()")
     if not session:
         return login_request(registry, request, user)
-    if user is None:
-        raise TypeError(NO_USER)
     request.user = user
     own_login = getattr(request, "login_session", None)  # optional: the framework keeps logins
     if own_login is not None:

@@ -30,87 +30,48 @@ PACKAGES: dict[str, str] = {
     "throttle": "plugins/throttle",
     "demo": "demo",  # the runnable demo app (package passport_demo, outside the passport namespace)
 }
-STRATEGIES = ["-e", "strategies/local", "-e", "strategies/apikey", "-e", "strategies/oauth2", "-e", "strategies/github"]
+
+
+def _editable(*paths: str) -> list[str]:
+    """``pip install -e`` arguments for checkouts in this repository, in order."""
+    return [arg for path in paths for arg in ("-e", path)]
+
+
+SHIPPED_STRATEGIES = ("strategies/local", "strategies/apikey", "strategies/oauth2", "strategies/github")
 INSTALL: dict[str, list[str]] = {
     # The core's tests drive guards with the runner's test request and use both adapters; the
     # adapter parity suite guards its routes with the shipped local and API-key strategies.
-    "core": [
-        "-e",
-        "core[flask,starlette,test]",
-        "-e",
-        "strategy-runner",
-        "-e",
-        "strategies/local",
-        "-e",
-        "strategies/apikey",
-    ],
-    "runner": ["-e", "core", "-e", "strategy-runner[test]"],
-    "local": ["-e", "core", "-e", "strategy-runner", "-e", "strategies/local[test]"],
-    "apikey": ["-e", "core", "-e", "strategy-runner", "-e", "strategies/apikey[test]"],
-    "oauth2": ["-e", "core", "-e", "strategy-runner", "-e", "strategies/oauth2[test]"],
-    "github": ["-e", "core", "-e", "strategy-runner", "-e", "strategies/oauth2", "-e", "strategies/github[test]"],
+    "core": _editable("core[flask,starlette,test]", "strategy-runner", "strategies/local", "strategies/apikey"),
+    "runner": _editable("core", "strategy-runner[test]"),
+    "local": _editable("core", "strategy-runner", "strategies/local[test]"),
+    "apikey": _editable("core", "strategy-runner", "strategies/apikey[test]"),
+    "oauth2": _editable("core", "strategy-runner", "strategies/oauth2[test]"),
+    "github": _editable("core", "strategy-runner", "strategies/oauth2", "strategies/github[test]"),
     # The chain tests put JWTStrategy beside apikey's BearerStrategy, which reads the same header.
-    "jwt": [
-        "-e",
-        "core[flask,starlette]",
-        "-e",
-        "strategy-runner",
-        "-e",
-        "strategies/apikey",
-        "-e",
-        "strategies/jwt[test]",
-    ],
+    "jwt": _editable("core[flask,starlette]", "strategy-runner", "strategies/apikey", "strategies/jwt[test]"),
     # OIDC builds on oauth2 and on jwt's JWKS; its tests run Authlib's OpenID provider.
-    "oidc": [
-        "-e",
+    "oidc": _editable(
+        "core[flask,starlette]", "strategy-runner", "strategies/oauth2", "strategies/jwt", "strategies/oidc[test]"
+    ),
+    "google": _editable(
         "core[flask,starlette]",
-        "-e",
         "strategy-runner",
-        "-e",
         "strategies/oauth2",
-        "-e",
         "strategies/jwt",
-        "-e",
-        "strategies/oidc[test]",
-    ],
-    "google": [
-        "-e",
-        "core[flask,starlette]",
-        "-e",
-        "strategy-runner",
-        "-e",
-        "strategies/oauth2",
-        "-e",
-        "strategies/jwt",
-        "-e",
         "strategies/oidc",
-        "-e",
         "strategies/google[test]",
-    ],
-    "audit": ["-e", "core[flask]", "-e", "strategy-runner", "-e", "plugins/audit[test]"],
+    ),
+    "audit": _editable("core[flask]", "strategy-runner", "plugins/audit[test]"),
     # Its tests run real Flask (waitress) and Starlette (uvicorn) apps with the local strategy.
-    "throttle": [
-        "-e",
+    "throttle": _editable("core[flask,starlette]", "strategy-runner", "strategies/local", "plugins/throttle[test]"),
+    "demo": _editable(
         "core[flask,starlette]",
-        "-e",
         "strategy-runner",
-        "-e",
-        "strategies/local",
-        "-e",
-        "plugins/throttle[test]",
-    ],
-    "demo": [
-        "-e",
-        "core[flask,starlette]",
-        "-e",
-        "strategy-runner",
-        *STRATEGIES,
-        "-e",
+        *SHIPPED_STRATEGIES,
         "plugins/throttle",
-        *["-e", "strategies/jwt", "-e", "strategies/oidc"],  # the demo's OpenID Connect sign-in
-        "-e",
+        *("strategies/jwt", "strategies/oidc"),  # the demo's OpenID Connect sign-in
         "demo[test]",
-    ],
+    ),
 }
 TYPE_STUBS = ["types-requests", "types-oauthlib"]
 # Imported only where they are used: starsessions by the Starlette adapter when it serves the
@@ -119,10 +80,8 @@ TYPED_OPTIONALS = ["starsessions>=2.1", "redis>=5", "django>=4.2", "django-stubs
 
 
 def _all_distributions(editable: bool) -> list[str]:
-    args: list[str] = []
-    for path in PACKAGES.values():
-        args += ["-e", path] if editable else [path]
-    return args
+    paths = list(PACKAGES.values())
+    return _editable(*paths) if editable else paths
 
 
 @nox.session(python=PYTHONS)
